@@ -1,0 +1,7 @@
+/**
+ * Conditions on the starter's feature switches.
+ */
+@NullMarked
+package dev.observability.spring.autoconfigure.condition;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,99 @@
+package dev.observability.spring.autoconfigure.env;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Explains a start-up failure caused by an {@code observability.*} property: which property, which
+ * value (secrets masked), where it came from, and what is allowed. Runs before Spring Boot's generic
+ * bind analyzer so that our properties always get this message.
+ */
+public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+	private static final String PREFIX = "observability.";
+
+	@Override
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
+		InvalidObservabilityPropertyException invalid = findCause(failure, InvalidObservabilityPropertyException.class);
+		if (invalid != null) {
+			return analysis(invalid.getProperty(), invalid.getValue(), null, invalid.getAllowed(), failure);
+		}
+		BindException bind = findCause(failure, BindException.class);
+		if (bind != null && bind.getName().toString().startsWith(PREFIX)) {
+			ConfigurationProperty property = bind.getProperty();
+			String name = (property != null) ? property.getName().toString() : bind.getName().toString();
+			String value = (property != null) ? String.valueOf(property.getValue()) : "(none)";
+			Origin origin = (property != null) ? property.getOrigin() : null;
+			return analysis(name, value, origin, allowedValues(bind.getTarget().getType()), failure);
+		}
+		return null;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	private static FailureAnalysis analysis(String property, String value, @Nullable Origin origin, String allowed,
+			Throwable cause) {
+		String shown = isSecret(property) ? "******" : value;
+		StringBuilder description = new StringBuilder();
+		description.append("Invalid value '").append(shown).append("' for property '").append(property).append("'");
+		if (origin != null) {
+			description.append(" (from ").append(origin).append(")");
+		}
+		description.append(".\n\nAllowed: ").append(allowed).append('.');
+		String action = "Set '" + property + "' to " + allowed
+				+ ", or remove it to use the default. See docs/configuration.md for every observability property.";
+		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+	static boolean isSecret(String property) {
+		String lower = property.toLowerCase(Locale.ROOT);
+		return lower.contains("token") || lower.contains("password") || lower.contains("secret");
+	}
+
+	static String allowedValues(ResolvableType type) {
+		Class<?> resolved = type.resolve(Object.class);
+		if (resolved == Boolean.class || resolved == boolean.class) {
+			return "true or false (yes/no, on/off and 1/0 are accepted too)";
+		}
+		if (resolved == Duration.class) {
+			return "a duration such as 250ms, 2s or PT0.5S";
+		}
+		if (resolved == DataSize.class) {
+			return "a size such as 512B, 64KB or 10MB";
+		}
+		if (Number.class.isAssignableFrom(resolved) || resolved.isPrimitive()) {
+			return "a number";
+		}
+		if (resolved.isArray() || Iterable.class.isAssignableFrom(resolved)) {
+			ResolvableType element = resolved.isArray() ? type.getComponentType() : type.asCollection().getGeneric();
+			return "a comma-separated list of " + allowedValues(element);
+		}
+		return "a value of type " + resolved.getSimpleName();
+	}
+
+	private static <E extends Throwable> @Nullable E findCause(@Nullable Throwable failure, Class<E> type) {
+		Throwable candidate = failure;
+		while (candidate != null) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			candidate = candidate.getCause();
+		}
+		return null;
+	}
+
+}
