@@ -74,7 +74,7 @@ public final class HttpServerMetricsAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean(ServerHttpObservationFilter.class)
-		FilterRegistrationBean<ServerHttpObservationFilter> replacedServerHttpObservationFilter() {
+		FilterRegistrationBean<ServerHttpObservationFilter> serverHttpObservationFilterReplacedByObservabilityStarter() {
 			FilterRegistrationBean<ServerHttpObservationFilter> registration = new FilterRegistrationBean<>(
 					new ServerHttpObservationFilter(ObservationRegistry.NOOP));
 			registration.setEnabled(false);
