@@ -1,0 +1,132 @@
+package dev.observability.core.cardinality;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link CardinalityLimiter}.
+ */
+final class CardinalityLimiterTests {
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	private final CardinalityLimiter limiter = CardinalityLimiter.builder().build();
+
+	CardinalityLimiterTests() {
+		this.registry.config().meterFilter(this.limiter.meterFilter());
+		this.limiter.bindTo(this.registry);
+	}
+
+	@Test
+	void valuesBeyondTheBudgetFoldIntoOverflowAndTotalsStayRight() {
+		for (int i = 0; i < 500; i++) {
+			this.registry.counter("orders", "customer", "c" + i, "region", "eu").increment();
+		}
+
+		assertThat(this.registry.find("orders").counters()).hasSize(101);
+		Counter overflow = this.registry.get("orders").tag("customer", CardinalityLimiter.OVERFLOW_VALUE).counter();
+		assertThat(overflow.count()).isEqualTo(400.0);
+		assertThat(overflow.getId().getTag("region")).as("other tags are kept").isEqualTo("eu");
+		double total = this.registry.find("orders").counters().stream().mapToDouble(Counter::count).sum();
+		assertThat(total).isEqualTo(500.0);
+	}
+
+	@Test
+	void everyFoldIsCountedPerMetricAndTag() {
+		for (int i = 0; i < 150; i++) {
+			this.registry.counter("orders", "customer", "c" + i).increment();
+		}
+
+		assertThat(this.registry.get(CardinalityLimiter.OVERFLOW_METER)
+			.tags("metric", "orders", "tag", "customer")
+			.functionCounter()
+			.count()).isEqualTo(50.0);
+	}
+
+	@Test
+	void knownValuesKeepBeingAdmittedAfterTheBudgetIsFull() {
+		for (int i = 0; i < 200; i++) {
+			this.limiter.limit("m", "t", "v" + i);
+		}
+		assertThat(this.limiter.limit("m", "t", "v7")).isEqualTo("v7");
+		assertThat(this.limiter.limit("m", "t", "v150")).isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(this.limiter.limit("m", "other", "v150")).as("each tag has its own budget").isEqualTo("v150");
+		assertThat(this.limiter.limit("n", "t", "v150")).as("each metric has its own budget").isEqualTo("v150");
+	}
+
+	@Test
+	void metersWithTooManyTagsAreRefused() {
+		String[] tags = new String[22];
+		for (int i = 0; i < 11; i++) {
+			tags[2 * i] = "k" + i;
+			tags[2 * i + 1] = "v";
+		}
+		this.registry.counter("wide", tags).increment();
+
+		assertThat(this.registry.find("wide").counters()).isEmpty();
+		assertThat(this.limiter.snapshot()).filteredOn((metric) -> metric.metric().equals("wide"))
+			.singleElement()
+			.satisfies((metric) -> {
+				assertThat(metric.refused()).isTrue();
+				assertThat(metric.valuesPerTag()).as("no budget spent on a refused meter").isEmpty();
+			});
+	}
+
+	@Test
+	void perMetricOverridesApply() {
+		CardinalityLimiter custom = CardinalityLimiter.builder()
+			.maxValuesPerTag(2)
+			.maxValuesPerTag("wide.open", 1000)
+			.maxTagsPerMetric("narrow", 1)
+			.build();
+		assertThat(custom.limit("m", "t", "a")).isEqualTo("a");
+		assertThat(custom.limit("m", "t", "b")).isEqualTo("b");
+		assertThat(custom.limit("m", "t", "c")).isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		for (int i = 0; i < 1000; i++) {
+			assertThat(custom.limit("wide.open", "t", "v" + i)).isEqualTo("v" + i);
+		}
+		SimpleMeterRegistry narrow = new SimpleMeterRegistry();
+		narrow.config().meterFilter(custom.meterFilter());
+		narrow.counter("narrow", "a", "1", "b", "2").increment();
+		assertThat(narrow.find("narrow").counters()).isEmpty();
+	}
+
+	@Test
+	void snapshotReportsSeriesAndOverflows() {
+		for (int i = 0; i < 120; i++) {
+			this.registry.counter("orders", "customer", "c" + i, "region", "eu").increment();
+		}
+
+		assertThat(this.limiter.snapshot()).filteredOn((metric) -> metric.metric().equals("orders"))
+			.singleElement()
+			.satisfies((metric) -> {
+				assertThat(metric.valuesPerTag()).containsEntry("customer", 100).containsEntry("region", 1);
+				assertThat(metric.overflowsPerTag()).containsOnlyKeys("customer").containsEntry("customer", 20L);
+				assertThat(metric.overflowed()).isTrue();
+				assertThat(metric.maxValuesPerTag()).isEqualTo(100);
+			});
+	}
+
+	@Test
+	void foldsBeforeBindingAreExposedWhenBound() {
+		CardinalityLimiter unbound = CardinalityLimiter.builder().maxValuesPerTag(1).build();
+		unbound.limit("m", "t", "a");
+		unbound.limit("m", "t", "b");
+		SimpleMeterRegistry later = new SimpleMeterRegistry();
+		unbound.bindTo(later);
+		assertThat(later.get(CardinalityLimiter.OVERFLOW_METER).functionCounter().count()).isEqualTo(1.0);
+	}
+
+	@Test
+	void rejectsBudgetsBelowOne() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxValuesPerTag(0))
+			.withMessage("maxValuesPerTag must be at least 1, got 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxTagsPerMetric("x", -1))
+			.withMessage("maxTagsPerMetric of x must be at least 1, got -1");
+	}
+
+}
