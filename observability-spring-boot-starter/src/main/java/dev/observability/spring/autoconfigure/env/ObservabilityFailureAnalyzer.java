@@ -23,21 +23,46 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 
 	private static final String PREFIX = "observability.";
 
+	private static final String MASK = "******";
+
 	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		InvalidObservabilityPropertyException invalid = findCause(failure, InvalidObservabilityPropertyException.class);
-		if (invalid != null) {
-			return analysis(invalid.getProperty(), invalid.getValue(), null, invalid.getAllowed(), failure);
-		}
 		BindException bind = findCause(failure, BindException.class);
+		ConfigurationProperty property = (bind != null) ? bind.getProperty() : null;
+		if (invalid != null) {
+			return analysis(invalid, property, failure);
+		}
 		if (bind != null && bind.getName().toString().startsWith(PREFIX)) {
-			ConfigurationProperty property = bind.getProperty();
 			String name = (property != null) ? property.getName().toString() : bind.getName().toString();
 			String value = (property != null) ? String.valueOf(property.getValue()) : "(none)";
 			Origin origin = (property != null) ? property.getOrigin() : null;
-			return analysis(name, value, origin, allowedValues(bind.getTarget().getType()), failure);
+			return analysis(name, isSecret(name) ? MASK : value, origin,
+					allowedValues(bind.getTarget().getType()), failure);
 		}
 		return null;
+	}
+
+	/**
+	 * A value rejected by our own checks. The exception's value is safe to show by contract; when
+	 * Spring Boot was binding that very property, its raw text (as the user wrote it) and its origin are
+	 * shown instead.
+	 */
+	private static FailureAnalysis analysis(InvalidObservabilityPropertyException invalid,
+			@Nullable ConfigurationProperty property, Throwable failure) {
+		String name = invalid.getProperty();
+		String value = invalid.getValue();
+		Origin origin = null;
+		if (property != null) {
+			String bound = property.getName().toString();
+			if (name.equals(bound) || name.startsWith(bound + "[")) {
+				origin = property.getOrigin();
+			}
+			if (name.equals(bound) && !isSecret(name)) {
+				value = String.valueOf(property.getValue());
+			}
+		}
+		return analysis(name, value, origin, invalid.getAllowed(), failure);
 	}
 
 	@Override
@@ -47,9 +72,8 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 
 	private static FailureAnalysis analysis(String property, String value, @Nullable Origin origin, String allowed,
 			Throwable cause) {
-		String shown = isSecret(property) ? "******" : value;
 		StringBuilder description = new StringBuilder();
-		description.append("Invalid value '").append(shown).append("' for property '").append(property).append("'");
+		description.append("Invalid value '").append(value).append("' for property '").append(property).append("'");
 		if (origin != null) {
 			description.append(" (from ").append(origin).append(")");
 		}

@@ -1,9 +1,8 @@
 package dev.observability.spring.autoconfigure.http;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
+import java.io.Writer;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -12,9 +11,10 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the body bytes an application writes, for the response size distribution. The counting
- * stream is created only when the application asks for the body, so a bodiless response costs just
- * this wrapper.
+ * Counts the body bytes an application writes, for the response size distribution. Both the stream
+ * and the writer delegate straight to the container's own, unbuffered, so buffering, charset handling
+ * and {@link #resetBuffer()} behave exactly as without the wrapper. The counting objects are created
+ * only when the application asks for the body, so a bodiless response costs just this wrapper.
  */
 final class CountingResponse extends HttpServletResponseWrapper {
 
@@ -22,79 +22,63 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
 	private @Nullable PrintWriter writer;
 
+	private @Nullable ByteCounter writerBytes;
+
 	CountingResponse(HttpServletResponse response) {
 		super(response);
 	}
 
 	@Override
 	public ServletOutputStream getOutputStream() throws IOException {
-		if (this.writer != null) {
-			throw new IllegalStateException("getWriter() has already been called for this response");
+		if (this.stream == null) {
+			this.stream = new CountingOutputStream(super.getOutputStream());
 		}
-		return countingStream();
+		return this.stream;
 	}
 
 	@Override
 	public PrintWriter getWriter() throws IOException {
 		if (this.writer == null) {
-			if (this.stream != null) {
-				throw new IllegalStateException("getOutputStream() has already been called for this response");
-			}
-			// Encode through our own stream so that bytes, not chars, are counted.
-			Charset charset = Charset.forName(getCharacterEncoding());
-			this.writer = new PrintWriter(new OutputStreamWriter(countingStream(), charset));
+			PrintWriter delegate = super.getWriter();
+			this.writerBytes = ByteCounter.forCharset(getCharacterEncoding());
+			this.writer = new PrintWriter(new CountingWriter(delegate, this.writerBytes), false);
 		}
 		return this.writer;
 	}
 
 	@Override
-	public void flushBuffer() throws IOException {
-		if (this.writer != null) {
-			this.writer.flush();
-		}
-		super.flushBuffer();
-	}
-
-	@Override
 	public void resetBuffer() {
 		super.resetBuffer();
-		if (this.stream != null) {
-			this.stream.count = 0;
-		}
+		resetCount();
 	}
 
 	@Override
 	public void reset() {
 		super.reset();
-		if (this.stream != null) {
-			this.stream.count = 0;
-		}
+		resetCount();
 	}
 
 	long bytesWritten() {
-		CountingOutputStream counting = this.stream;
-		if (counting == null) {
-			return 0;
+		long bytes = 0;
+		if (this.stream != null) {
+			bytes += this.stream.count;
 		}
-		if (this.writer != null) {
-			// Push the encoder's pending chars into the count without committing the response, so the
-			// container can still set Content-Length on a small body.
-			counting.holdFlush = true;
-			try {
-				this.writer.flush();
-			}
-			finally {
-				counting.holdFlush = false;
-			}
+		if (this.writerBytes != null) {
+			bytes += this.writerBytes.bytes();
 		}
-		return counting.count;
+		return bytes;
 	}
 
-	private CountingOutputStream countingStream() throws IOException {
-		if (this.stream == null) {
-			this.stream = new CountingOutputStream(super.getOutputStream());
+	private void resetCount() {
+		// What was written but not committed is discarded by the container, so it is not sent either.
+		if (!isCommitted()) {
+			if (this.stream != null) {
+				this.stream.count = 0;
+			}
+			if (this.writerBytes != null) {
+				this.writerBytes.reset();
+			}
 		}
-		return this.stream;
 	}
 
 	private static final class CountingOutputStream extends ServletOutputStream {
@@ -102,8 +86,6 @@ final class CountingResponse extends HttpServletResponseWrapper {
 		private final ServletOutputStream delegate;
 
 		private long count;
-
-		private boolean holdFlush;
 
 		CountingOutputStream(ServletOutputStream delegate) {
 			this.delegate = delegate;
@@ -123,9 +105,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
 		@Override
 		public void flush() throws IOException {
-			if (!this.holdFlush) {
-				this.delegate.flush();
-			}
+			this.delegate.flush();
 		}
 
 		@Override
@@ -141,6 +121,55 @@ final class CountingResponse extends HttpServletResponseWrapper {
 		@Override
 		public void setWriteListener(WriteListener listener) {
 			this.delegate.setWriteListener(listener);
+		}
+
+	}
+
+	/**
+	 * Passes every character straight to the container's writer and adds up its encoded length. Wrapped
+	 * in a plain {@link PrintWriter}, so every print, println and format call ends up here.
+	 */
+	private static final class CountingWriter extends Writer {
+
+		private final PrintWriter delegate;
+
+		private final ByteCounter counter;
+
+		CountingWriter(PrintWriter delegate, ByteCounter counter) {
+			this.delegate = delegate;
+			this.counter = counter;
+		}
+
+		@Override
+		public void write(int c) {
+			this.delegate.write(c);
+			this.counter.add((char) c);
+		}
+
+		@Override
+		public void write(char[] buf, int off, int len) {
+			this.delegate.write(buf, off, len);
+			for (int i = off; i < off + len; i++) {
+				this.counter.add(buf[i]);
+			}
+		}
+
+		@Override
+		public void write(String s, int off, int len) {
+			this.delegate.write(s, off, len);
+			for (int i = off; i < off + len; i++) {
+				this.counter.add(s.charAt(i));
+			}
+		}
+
+		@Override
+		public void flush() {
+			this.delegate.flush();
+		}
+
+		@Override
+		public void close() {
+			this.delegate.close();
 		}
 
 	}

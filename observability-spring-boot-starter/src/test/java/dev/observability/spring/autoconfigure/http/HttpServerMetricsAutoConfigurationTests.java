@@ -1,0 +1,293 @@
+package dev.observability.spring.autoconfigure.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.observability.core.http.HttpServerMetrics;
+import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
+import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
+import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HttpServerMetricsAutoConfiguration}.
+ */
+final class HttpServerMetricsAutoConfigurationTests {
+
+	private static final String FILTER_NAME = "observabilityHttpServerMetricsFilter";
+
+	private static final String REPLACED_OBSERVATION_FILTER = "serverHttpObservationFilter"
+			+ "ReplacedByObservabilityStarter";
+
+	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
+			ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
+			HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
+			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+			PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+			ObservationAutoConfiguration.class, WebMvcObservationAutoConfiguration.class);
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AUTO_CONFIGURATIONS);
+
+	@Test
+	void autoConfiguresHttpServerMetricsFilter() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(HttpServerMetrics.class);
+			assertThat(context).hasSingleBean(ObservabilityHttpProperties.class);
+			FilterRegistrationBean<?> registration = httpFilterRegistration(context);
+			assertThat(registration).isNotNull();
+			assertThat(registration.getFilter()).isInstanceOf(HttpServerMetricsFilter.class);
+			assertThat(registration.isEnabled()).isTrue();
+			assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE + 1);
+			assertThat(registration.determineDispatcherTypes()).containsExactly(DispatcherType.REQUEST);
+		});
+	}
+
+	@Test
+	void filterRecordsRequestsIntoTheRegistry() {
+		this.contextRunner.withPropertyValues("spring.application.name=movie-finder").run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/movies/42");
+			request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/movies/{id}");
+			filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+			Timer timer = context.getBean(MeterRegistry.class)
+				.get("http.server.requests")
+				.tags("uri", "/movies/{id}", "method", "GET", "status", "200", "outcome", "SUCCESS", "exception",
+						"none", "application", "movie-finder")
+				.timer();
+			assertThat(timer.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void usesConfiguredLatencyBuckets() {
+		this.contextRunner.withPropertyValues("observability.http.latency-buckets=50ms,1s").run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/movies/42");
+			request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/movies/{id}");
+			filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			assertThat(scrape).contains("http_server_requests_seconds_bucket{")
+				.containsPattern("http_server_requests_seconds_bucket\\{[^\\n]*le=\"0\\.05\"")
+				.containsPattern("http_server_requests_seconds_bucket\\{[^\\n]*le=\"1\\.0\"")
+				.doesNotContainPattern("http_server_requests_seconds_bucket\\{[^\\n]*le=\"0\\.005\"");
+		});
+	}
+
+	@Test
+	void usesConfiguredSizeBuckets() {
+		this.contextRunner.withPropertyValues("observability.http.size-buckets=64B,2KB").run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/movies/42");
+			request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/movies/{id}");
+			filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			assertThat(scrape).containsPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"64\\.0\"")
+				.containsPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"2048\\.0\"")
+				.doesNotContainPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"100\\.0\"");
+		});
+	}
+
+	@Test
+	void replacesSpringObservationFilterWithDisabledRegistration() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean("webMvcObservationFilter");
+			assertThat(context).hasBean(REPLACED_OBSERVATION_FILTER);
+			FilterRegistrationBean<?> replaced = context.getBean(REPLACED_OBSERVATION_FILTER,
+					FilterRegistrationBean.class);
+			assertThat(replaced.getFilter()).isInstanceOf(ServerHttpObservationFilter.class);
+			assertThat(replaced.isEnabled()).isFalse();
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "False", "no", "0" })
+	void backsOffWhenHttpIsDisabled(String value) {
+		this.contextRunner.withPropertyValues("observability.http.enabled=" + value).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(httpFilterRegistration(context)).isNull();
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+			assertThat(context).doesNotHaveBean(REPLACED_OBSERVATION_FILTER);
+			assertThat(servletNames(context)).containsExactly("observabilityMetricsScrapeServlet");
+		});
+	}
+
+	@Test
+	void restoresSpringObservationFilterWhenHttpIsDisabled() {
+		this.contextRunner.withPropertyValues("observability.http.enabled=false")
+			.run((context) -> assertThat(context).hasBean("webMvcObservationFilter"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "False", "no", "0" })
+	void backsOffWhenMetricsAreDisabled(String value) {
+		this.contextRunner.withPropertyValues("observability.metrics.enabled=" + value).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(httpFilterRegistration(context)).isNull();
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+			assertThat(servletNames(context)).isEmpty();
+		});
+	}
+
+	@Test
+	void backsOffWhenObservabilityIsDisabled() {
+		this.contextRunner.withPropertyValues("observability.enabled=False").run((context) -> {
+			assertThat(httpFilterRegistration(context)).isNull();
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+		});
+	}
+
+	@Test
+	void backsOffInApplicationThatIsNotAWebApplication() {
+		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATIONS).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(MeterRegistry.class);
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+			assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+			assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
+		});
+	}
+
+	@Test
+	void backsOffInReactiveWebApplication() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(AUTO_CONFIGURATIONS).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+			assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+			assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
+		});
+	}
+
+	@Test
+	void backsOffWhenServletFilterIsMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Filter.class)).run((context) -> {
+			assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+			assertThat(httpFilterRegistration(context)).isNull();
+		});
+	}
+
+	@Test
+	void backsOffWithoutMeterRegistry() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
+					HttpServerMetricsAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
+				assertThat(httpFilterRegistration(context)).isNull();
+			});
+	}
+
+	@Test
+	void recordsWithoutReplacingAnythingWhenSpringObservationFilterIsMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(ServerHttpObservationFilter.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(HttpServerMetrics.class);
+				assertThat(httpFilterRegistration(context)).isNotNull();
+				assertThat(context).doesNotHaveBean(REPLACED_OBSERVATION_FILTER);
+			});
+	}
+
+	@Test
+	void keepsUserDefinedSpringObservationFilter() {
+		this.contextRunner.withUserConfiguration(UserObservationFilterConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(REPLACED_OBSERVATION_FILTER);
+			assertThat(context).hasSingleBean(ServerHttpObservationFilter.class);
+			assertThat(httpFilterRegistration(context)).isNotNull();
+		});
+	}
+
+	@Test
+	void allowsCustomHttpServerMetricsToBeUsed() {
+		this.contextRunner.withUserConfiguration(CustomHttpServerMetricsConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(HttpServerMetrics.class);
+			assertThat(context.getBean(HttpServerMetrics.class))
+				.isSameAs(context.getBean(CustomHttpServerMetricsConfiguration.class).metrics);
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/movies/42");
+			request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/movies/{id}");
+			filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+			SimpleMeterRegistry custom = context.getBean(CustomHttpServerMetricsConfiguration.class).registry;
+			assertThat(custom.get("http.server.requests").tag("uri", "/movies/{id}").timer().count()).isEqualTo(1);
+			assertThat(context.getBean(PrometheusMeterRegistry.class).find("http.server.requests").timer()).isNull();
+		});
+	}
+
+	private static FilterRegistrationBean<?> httpFilterRegistration(AssertableWebApplicationContext context) {
+		List<FilterRegistrationBean<?>> matches = new ArrayList<>();
+		for (FilterRegistrationBean<?> registration : context.getBeansOfType(FilterRegistrationBean.class).values()) {
+			if (FILTER_NAME.equals(registration.getFilterName())) {
+				matches.add(registration);
+			}
+		}
+		assertThat(matches).hasSizeLessThanOrEqualTo(1);
+		return matches.isEmpty() ? null : matches.get(0);
+	}
+
+	private static List<String> servletNames(AssertableWebApplicationContext context) {
+		List<String> names = new ArrayList<>();
+		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class)
+			.values()) {
+			names.add(registration.getServletName());
+		}
+		return names;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomHttpServerMetricsConfiguration {
+
+		final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+		final HttpServerMetrics metrics = HttpServerMetrics.builder(this.registry).build();
+
+		@Bean
+		HttpServerMetrics customHttpServerMetrics() {
+			return this.metrics;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserObservationFilterConfiguration {
+
+		@Bean
+		ServerHttpObservationFilter userObservationFilter() {
+			return new ServerHttpObservationFilter(ObservationRegistry.NOOP);
+		}
+
+	}
+
+}
