@@ -3,6 +3,7 @@ package dev.observability.core.cardinality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,8 @@ public final class CardinalityLimiter implements MeterBinder {
 
 	private final Map<String, Integer> maxTagsPerMetricOverrides;
 
+	private final Set<String> exemptTags;
+
 	private final ConcurrentHashMap<String, MetricBudget> metrics = new ConcurrentHashMap<>();
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
@@ -68,6 +71,7 @@ public final class CardinalityLimiter implements MeterBinder {
 		this.maxValuesPerTag = builder.maxValuesPerTag;
 		this.maxValuesPerTagOverrides = Map.copyOf(builder.maxValuesPerTagOverrides);
 		this.maxTagsPerMetricOverrides = Map.copyOf(builder.maxTagsPerMetricOverrides);
+		this.exemptTags = Set.copyOf(builder.exemptTags);
 	}
 
 	/**
@@ -149,6 +153,10 @@ public final class CardinalityLimiter implements MeterBinder {
 							this.maxTagsPerMetricOverrides.getOrDefault(name, this.maxTagsPerMetric)));
 		}
 		return budget;
+	}
+
+	private static String exemptKey(String metric, String tag) {
+		return metric + '\u0000' + tag;
 	}
 
 	/** Per metric: a budget per tag key. */
@@ -258,6 +266,10 @@ public final class CardinalityLimiter implements MeterBinder {
 			List<Tag> limited = null;
 			for (int i = 0; i < tags.size(); i++) {
 				Tag tag = tags.get(i);
+				if (!CardinalityLimiter.this.exemptTags.isEmpty()
+						&& CardinalityLimiter.this.exemptTags.contains(exemptKey(id.getName(), tag.getKey()))) {
+					continue;
+				}
 				String value = limit(id.getName(), tag.getKey(), tag.getValue());
 				if (!Objects.equals(value, tag.getValue())) {
 					if (limited == null) {
@@ -298,7 +310,24 @@ public final class CardinalityLimiter implements MeterBinder {
 
 		private final Map<String, Integer> maxTagsPerMetricOverrides = new HashMap<>();
 
+		private final Set<String> exemptTags = new HashSet<>();
+
 		private Builder() {
+		}
+
+		/**
+		 * Leaves one tag of one meter out of the meter filter, because its producer bounds it itself; the
+		 * starter's HTTP metrics do so for {@code uri}: route templates are bounded by the code, and only
+		 * unmatched paths go through {@link CardinalityLimiter#limit} with this metric's budget. The tag
+		 * still counts towards the meter's number of tags.
+		 * @param metric the meter name
+		 * @param tag the tag key
+		 * @return this builder
+		 */
+		public Builder exempt(String metric, String tag) {
+			this.exemptTags.add(exemptKey(Objects.requireNonNull(metric, "metric must not be null"),
+					Objects.requireNonNull(tag, "tag must not be null")));
+			return this;
 		}
 
 		/**

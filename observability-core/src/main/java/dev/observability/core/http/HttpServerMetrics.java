@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
+import io.micrometer.common.util.internal.logging.InternalLogger;
+import io.micrometer.common.util.internal.logging.InternalLoggerFactory;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpServerMetrics {
 
-	private static final Logger logger = Logger.getLogger(HttpServerMetrics.class.getName());
+	private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpServerMetrics.class);
 
 	private static final String[] KNOWN_METHODS = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE" };
@@ -87,7 +87,9 @@ public final class HttpServerMetrics {
 	 * Records a finished request.
 	 * @param startTime the value {@link #requestStarted()} returned
 	 * @param method the request method
-	 * @param uri the route template or another bounded value (see {@link UnmatchedUris})
+	 * @param uri the route template, or the normalized path of a request that matched no route; the
+	 * caller keeps it bounded (the starter passes unmatched paths through a
+	 * {@code CardinalityLimiter} first), since meters are cached per value
 	 * @param status the response status
 	 * @param exception the simple class name of the exception that ended the request, or {@code null}
 	 * @param requestBytes the request body size, or a negative value when unknown
@@ -115,7 +117,7 @@ public final class HttpServerMetrics {
 		}
 		catch (RuntimeException ex) {
 			if (this.failureLogged.compareAndSet(false, true)) {
-				logger.log(Level.WARNING, "Failed to record HTTP server metrics; further failures are not logged", ex);
+				logger.warn("Failed to record HTTP server metrics; further failures are not logged", ex);
 			}
 		}
 	}

@@ -122,6 +122,35 @@ final class CardinalityLimiterTests {
 	}
 
 	@Test
+	void exemptTagsAreLeftToTheirProducerButStillCountAsTags() {
+		CardinalityLimiter custom = CardinalityLimiter.builder()
+			.maxValuesPerTag(2)
+			.maxTagsPerMetric(2)
+			.exempt("http.server.requests", "uri")
+			.build();
+		SimpleMeterRegistry exempting = new SimpleMeterRegistry();
+		exempting.config().meterFilter(custom.meterFilter());
+		for (int i = 0; i < 10; i++) {
+			exempting.counter("http.server.requests", "uri", "/route/" + i, "status", "200").increment();
+		}
+		exempting.counter("http.server.requests", "uri", "/r", "status", "200", "extra", "x").increment();
+
+		assertThat(exempting.find("http.server.requests").counters()).as("10 routes, none folded, the wide one refused")
+			.hasSize(10);
+		assertThat(custom.limit("http.server.requests", "uri", "/unmatched/a")).as("explicit calls keep the budget")
+			.isEqualTo("/unmatched/a");
+		custom.limit("http.server.requests", "uri", "/unmatched/b");
+		assertThat(custom.limit("http.server.requests", "uri", "/unmatched/c"))
+			.isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		exempting.counter("other", "uri", "a").increment();
+		exempting.counter("other", "uri", "b").increment();
+		exempting.counter("other", "uri", "c").increment();
+		assertThat(exempting.get("other").tag("uri", CardinalityLimiter.OVERFLOW_VALUE).counter().count())
+			.as("only the named meter is exempt")
+			.isEqualTo(1.0);
+	}
+
+	@Test
 	void rejectsBudgetsBelowOne() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxValuesPerTag(0))
 			.withMessage("maxValuesPerTag must be at least 1, got 0");

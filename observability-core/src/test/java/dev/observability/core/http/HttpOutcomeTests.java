@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HttpOutcome} and {@link UnmatchedUris}.
+ * Tests for {@link HttpOutcome}.
  */
 final class HttpOutcomeTests {
 
@@ -16,13 +16,6 @@ final class HttpOutcomeTests {
 			"99, UNKNOWN" })
 	void outcomeIsTheStatusClass(int status, String outcome) {
 		assertThat(HttpOutcome.of(status)).isEqualTo(outcome);
-	}
-
-	@ParameterizedTest
-	@CsvSource({ "/users/123, 404, NOT_FOUND", "/old, 301, REDIRECTION", "/, 200, root", "'', 200, root",
-			"/users/123, 401, UNKNOWN", "/, 404, NOT_FOUND" })
-	void unmatchedRequestsGetABoundedUri(String path, int status, String uri) {
-		assertThat(UnmatchedUris.of(path, status)).isEqualTo(uri);
 	}
 
 }

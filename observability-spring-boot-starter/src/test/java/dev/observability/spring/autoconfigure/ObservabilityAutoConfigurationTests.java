@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.observability.core.http.HttpServerMetrics;
+import dev.observability.spring.autoconfigure.cardinality.CardinalityEndpointAutoConfiguration;
+import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
 import dev.observability.spring.autoconfigure.http.HttpServerMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
@@ -44,8 +46,10 @@ final class ObservabilityAutoConfigurationTests {
 	private static final String SCRAPE_SERVLET = "observabilityMetricsScrapeServlet";
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withPropertyValues("management.endpoints.web.exposure.include=cardinality")
 		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
-				ObservabilityMetricsAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
+				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
+				CardinalityEndpointAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
 				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,
@@ -91,7 +95,8 @@ final class ObservabilityAutoConfigurationTests {
 	void findsBeansOfOursWhenEnabledSoTheDisabledCheckIsMeaningful() {
 		this.contextRunner.run((context) -> assertThat(beansOfOurs(context)).contains("httpServerMetrics",
 				"httpServerMetricsFilter", "metricsScrapeServlet", "observabilityApplicationTagFilter",
-				"serverHttpObservationFilterReplacedByObservabilityStarter",
+				"serverHttpObservationFilterReplacedByObservabilityStarter", "pathNormalizer", "cardinalityLimiter",
+				"cardinalityLimitMeterFilter", "cardinalityEndpoint", "cardinalityHealthIndicator",
 				ObservabilityAutoConfiguration.class.getName()));
 	}
 

@@ -48,6 +48,10 @@ final class ChildProcess implements AutoCloseable {
 		return this.name;
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
 	boolean isAlive() {
 		return this.process.isAlive();
 	}

@@ -71,6 +71,10 @@ final class ExampleApp implements AutoCloseable {
 		}
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
 	int port() {
 		return this.port;
 	}

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.web.servlet.HandlerMapping;
+
 /**
  * Serves the registry in the format the scraper's {@code Accept} header asks for: OpenMetrics for
  * Prometheus (which asks for it first, and which exemplars need), the Prometheus text format for
@@ -21,7 +23,7 @@ final class MetricsScrapeServlet extends HttpServlet {
 	private static final long serialVersionUID = 1L;
 
 	/** The route attribute the HTTP metrics filter reads, so scrapes are tagged with this path. */
-	private static final String ROUTE_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+	private static final String ROUTE_ATTRIBUTE = HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE;
 
 	private final transient PrometheusMeterRegistry registry;
 

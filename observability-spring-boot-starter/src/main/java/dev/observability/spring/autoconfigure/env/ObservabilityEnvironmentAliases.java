@@ -1,7 +1,9 @@
 package dev.observability.spring.autoconfigure.env;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +30,12 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	/** Name of the property source holding the aliases. */
 	public static final String PROPERTY_SOURCE_NAME = "observabilityEnvironmentAliases";
 
+	/**
+	 * Spring Boot's own guard on HTTP {@code uri} values denies new series past 100 values, which would
+	 * drop the {@code __overflow__} series our limiter folds into; our limit replaces it.
+	 */
+	static final String BOOT_MAX_URI_TAGS = "management.metrics.web.server.max-uri-tags";
+
 	/** Environment variable to property name, for the features that exist so far. */
 	static final Map<String, String> ALIASES = Map.of("METRICS_ENABLED", "observability.metrics.enabled");
 
@@ -47,9 +55,25 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 				variables.put(property, variable);
 			}
 		});
+		if (metricsEnabled(environment, values)) {
+			values.put(BOOT_MAX_URI_TAGS, Integer.toString(Integer.MAX_VALUE));
+		}
 		if (!values.isEmpty()) {
 			environment.getPropertySources().addLast(new AliasPropertySource(values, variables));
 		}
+	}
+
+	/**
+	 * Whether the starter's metrics will be on. A value that is not a boolean counts as on here: the
+	 * starter's conditions report it with a clear message right after.
+	 */
+	private static boolean metricsEnabled(ConfigurableEnvironment environment, Map<String, String> aliases) {
+		return isOn(environment.getProperty("observability.enabled")) && isOn(
+				environment.getProperty("observability.metrics.enabled", aliases.get("observability.metrics.enabled")));
+	}
+
+	private static boolean isOn(@Nullable String value) {
+		return value == null || !Set.of("false", "no", "off", "0").contains(value.trim().toLowerCase(Locale.ROOT));
 	}
 
 	@Override

@@ -1,14 +1,18 @@
 package dev.observability.spring.autoconfigure.http;
 
 import java.time.Duration;
+import java.util.Objects;
 
+import dev.observability.core.cardinality.CardinalityLimiter;
 import dev.observability.core.http.HttpServerMetrics;
+import dev.observability.core.normalization.PathNormalizer;
 import dev.observability.spring.autoconfigure.condition.ConditionalOnEnabledObservability;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,7 +37,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration" },
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+				"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration" },
 		beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Filter.class, MeterRegistry.class })
@@ -55,9 +60,21 @@ public final class HttpServerMetricsAutoConfiguration {
 	}
 
 	@Bean
-	FilterRegistrationBean<HttpServerMetricsFilter> httpServerMetricsFilter(HttpServerMetrics metrics) {
+	@ConditionalOnMissingBean
+	PathNormalizer pathNormalizer(ObservabilityHttpProperties properties) {
+		ObservabilityHttpProperties.Normalization normalization = properties.getNormalization();
+		PathNormalizer.Builder builder = PathNormalizer.builder().maxSegments(normalization.getMaxSegments());
+		for (ObservabilityHttpProperties.Rule rule : normalization.getRules()) {
+			builder.rule(Objects.requireNonNull(rule.getPattern()), Objects.requireNonNull(rule.getReplacement()));
+		}
+		return builder.build();
+	}
+
+	@Bean
+	FilterRegistrationBean<HttpServerMetricsFilter> httpServerMetricsFilter(HttpServerMetrics metrics,
+			PathNormalizer pathNormalizer, ObjectProvider<CardinalityLimiter> cardinalityLimiter) {
 		FilterRegistrationBean<HttpServerMetricsFilter> registration = new FilterRegistrationBean<>(
-				new HttpServerMetricsFilter(metrics));
+				new HttpServerMetricsFilter(metrics, pathNormalizer, cardinalityLimiter.getIfAvailable()));
 		registration.setName("observabilityHttpServerMetricsFilter");
 		registration.setOrder(FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);

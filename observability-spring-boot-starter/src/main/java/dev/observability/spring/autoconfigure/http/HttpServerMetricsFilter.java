@@ -2,8 +2,10 @@ package dev.observability.spring.autoconfigure.http;
 
 import java.io.IOException;
 
+import dev.observability.core.cardinality.CardinalityLimiter;
+import dev.observability.core.http.HttpServerMeters;
 import dev.observability.core.http.HttpServerMetrics;
-import dev.observability.core.http.UnmatchedUris;
+import dev.observability.core.normalization.PathNormalizer;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -17,6 +19,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.servlet.HandlerMapping;
+
 /**
  * The single point where HTTP server requests are measured. A plain {@link Filter} rather than
  * Spring's observation filter: it reads the route once after the chain, looks cached meters up by
@@ -27,19 +31,33 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpServerMetricsFilter implements Filter {
 
-	/** Spring MVC's best matching pattern; the scrape endpoint sets it too. */
-	static final String ROUTE_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+	/**
+	 * Spring MVC's best matching pattern; the scrape endpoint sets it too. A compile-time constant, so
+	 * reading it needs no Spring MVC class at run time.
+	 */
+	static final String ROUTE_ATTRIBUTE = HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE;
 
 	/** Where Spring MVC leaves an exception that a resolver handled. */
 	private static final String HANDLED_EXCEPTION_ATTRIBUTE = "org.springframework.web.servlet.DispatcherServlet.EXCEPTION";
+
+	private static final String UNMATCHED_BUDGET_METRIC = HttpServerMeters.REQUESTS.getName();
+
+	private static final String URI_TAG = HttpServerMeters.HttpServerKeys.URI.asString();
 
 	/** The pattern of Spring MVC's static resource fallback, which every unknown path matches. */
 	private static final String FALLBACK_ROUTE = "/**";
 
 	private final HttpServerMetrics metrics;
 
-	HttpServerMetricsFilter(HttpServerMetrics metrics) {
+	private final PathNormalizer normalizer;
+
+	private final @Nullable CardinalityLimiter limiter;
+
+	HttpServerMetricsFilter(HttpServerMetrics metrics, PathNormalizer normalizer,
+			@Nullable CardinalityLimiter limiter) {
 		this.metrics = metrics;
+		this.normalizer = normalizer;
+		this.limiter = limiter;
 	}
 
 	@Override
@@ -79,23 +97,31 @@ final class HttpServerMetricsFilter implements Filter {
 				status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
 			}
 			String exception = exceptionName(request, failure, status);
-			this.metrics.requestFinished(start, request.getMethod(), uri(request, status), status, exception,
+			this.metrics.requestFinished(start, request.getMethod(), uri(request), status, exception,
 					request.getContentLengthLong(), response.bytesWritten());
 		}
 		catch (RuntimeException ex) {
 			// HttpServerMetrics never throws; this guards the servlet API calls above.
-			this.metrics.requestFinished(start, "UNKNOWN", UnmatchedUris.UNKNOWN, 0, null, -1, -1);
+			this.metrics.requestFinished(start, "UNKNOWN", "UNKNOWN", 0, null, -1, -1);
 		}
 	}
 
-	private static String uri(HttpServletRequest request, int status) {
+	/**
+	 * The route template when Spring matched one; otherwise (404, a request rejected by a filter before
+	 * dispatch, Boot's static {@code /**} fallback) the normalized path, never {@code UNKNOWN}. Only
+	 * unmatched paths spend the {@code uri} budget, so a scanner's flood can never push a real route into
+	 * {@code __overflow__}.
+	 */
+	private String uri(HttpServletRequest request) {
 		Object route = request.getAttribute(ROUTE_ATTRIBUTE);
-		if (route instanceof String pattern && !(status == HttpServletResponse.SC_NOT_FOUND
-				&& FALLBACK_ROUTE.equals(pattern))) {
+		if (route instanceof String pattern && !FALLBACK_ROUTE.equals(pattern)) {
 			return pattern;
 		}
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		return UnmatchedUris.of(path, status);
+		String path = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		String normalized = this.normalizer
+			.normalize(path.startsWith(contextPath) ? path.substring(contextPath.length()) : path);
+		return (this.limiter != null) ? this.limiter.limit(UNMATCHED_BUDGET_METRIC, URI_TAG, normalized) : normalized;
 	}
 
 	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure,

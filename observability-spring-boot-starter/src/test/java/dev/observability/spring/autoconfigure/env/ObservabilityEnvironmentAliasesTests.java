@@ -8,6 +8,8 @@ import java.util.Map;
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
 import dev.observability.spring.autoconfigure.sample.SampleHttpClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -18,6 +20,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -32,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class ObservabilityEnvironmentAliasesTests {
 
 	private static final String METRICS_ENABLED = "observability.metrics.enabled";
+
+	private static final String BOOT_MAX_URI_TAGS = "management.metrics.web.server.max-uri-tags";
 
 	private final ObservabilityEnvironmentAliases aliases = new ObservabilityEnvironmentAliases();
 
@@ -84,12 +89,111 @@ final class ObservabilityEnvironmentAliasesTests {
 	}
 
 	@Test
-	void addsNothingWhenVariableIsNotSet() {
+	void liftsBootUriTagLimitWhenMetricsAreOnAndNoVariableIsSet() {
 		StandardEnvironment environment = environmentWithVariables(Map.of("PATH", "/usr/bin"));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(aliasSource(environment).getPropertyNames()).containsExactly(BOOT_MAX_URI_TAGS);
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isEqualTo("2147483647");
+		assertThat(environment.getProperty(METRICS_ENABLED)).isNull();
+	}
+
+	@Test
+	void liftsBootUriTagLimitWithLowestPrecedenceNextToTheAliases() {
+		StandardEnvironment environment = environmentWithVariables(Map.of("METRICS_ENABLED", "true"));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		EnumerablePropertySource<?> aliases = aliasSource(environment);
+		assertThat(aliases.getPropertyNames()).containsExactlyInAnyOrder(METRICS_ENABLED, BOOT_MAX_URI_TAGS);
+		assertThat(aliases.getProperty(BOOT_MAX_URI_TAGS)).isEqualTo("2147483647");
+		assertThat(environment.getPropertySources().stream().reduce((first, second) -> second).get())
+			.isSameAs(aliases);
+		@SuppressWarnings("unchecked")
+		OriginLookup<String> origins = (OriginLookup<String>) aliases;
+		assertThat(String.valueOf(origins.getOrigin(BOOT_MAX_URI_TAGS))).doesNotContain("environment variable");
+		assertThat(origins.getOrigin(METRICS_ENABLED)).hasToString("environment variable 'METRICS_ENABLED'");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "False", "no", "off", "0" })
+	void addsNothingWhenObservabilityIsDisabled(String value) {
+		StandardEnvironment environment = environmentWithVariables(Map.of("PATH", "/usr/bin"));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("commandLineArgs", Map.of("observability.enabled", value)));
 		this.aliases.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getPropertySources().contains(ObservabilityEnvironmentAliases.PROPERTY_SOURCE_NAME))
 			.isFalse();
-		assertThat(environment.getProperty(METRICS_ENABLED)).isNull();
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "False", "no", "off", "0" })
+	void keepsBootUriTagLimitWhenMetricsAreDisabled(String value) {
+		StandardEnvironment environment = environmentWithVariables(Map.of("PATH", "/usr/bin"));
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("Config resource 'class path resource [application.yml]'",
+					Map.of(METRICS_ENABLED, value)));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getPropertySources().contains(ObservabilityEnvironmentAliases.PROPERTY_SOURCE_NAME))
+			.isFalse();
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isNull();
+	}
+
+	@Test
+	void keepsBootUriTagLimitWhenMetricsEnabledVariableIsFalse() {
+		StandardEnvironment environment = environmentWithVariables(Map.of("METRICS_ENABLED", "false"));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(aliasSource(environment).getPropertyNames()).containsExactly(METRICS_ENABLED);
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isNull();
+	}
+
+	@Test
+	void liftsBootUriTagLimitWhenApplicationConfigurationTurnsMetricsBackOn() {
+		StandardEnvironment environment = environmentWithVariables(Map.of("METRICS_ENABLED", "false"));
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("Config resource 'class path resource [application.yml]'",
+					Map.of(METRICS_ENABLED, "true")));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isEqualTo("2147483647");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "OBSERVABILITY_ENABLED", "OBSERVABILITY_METRICS_ENABLED" })
+	void keepsBootUriTagLimitWhenSpringBootEnvironmentVariableFormDisablesMetrics(String variable) {
+		StandardEnvironment environment = environmentWithVariables(Map.of(variable, "false"));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isNull();
+	}
+
+	@Test
+	void explicitBootUriTagLimitWins() {
+		StandardEnvironment environment = environmentWithVariables(Map.of("PATH", "/usr/bin"));
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("Config resource 'class path resource [application.yml]'",
+					Map.of(BOOT_MAX_URI_TAGS, "250")));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty(BOOT_MAX_URI_TAGS)).isEqualTo("250");
+		assertThat(Binder.get(environment).bind(BOOT_MAX_URI_TAGS, Integer.class).get()).isEqualTo(250);
+	}
+
+	@Test
+	void bootUriTagLimitIsLiftedInRunningApplication() {
+		try (ConfigurableApplicationContext context = run(Map.of())) {
+			assertThat(context.getEnvironment().getProperty(BOOT_MAX_URI_TAGS, Integer.class))
+				.isEqualTo(Integer.MAX_VALUE);
+		}
+	}
+
+	@Test
+	void explicitBootUriTagLimitWinsInRunningApplication() {
+		try (ConfigurableApplicationContext context = run(Map.of(), "--" + BOOT_MAX_URI_TAGS + "=250")) {
+			assertThat(context.getEnvironment().getProperty(BOOT_MAX_URI_TAGS, Integer.class)).isEqualTo(250);
+		}
+	}
+
+	@Test
+	void bootUriTagLimitIsKeptInRunningApplicationWhenMetricsEnabledIsFalse() {
+		try (ConfigurableApplicationContext context = run(Map.of("METRICS_ENABLED", "false"))) {
+			assertThat(context.getEnvironment().getProperty(BOOT_MAX_URI_TAGS)).isNull();
+		}
 	}
 
 	@Test
@@ -121,6 +225,13 @@ final class ObservabilityEnvironmentAliasesTests {
 			assertThat(context.containsBean("observabilityApplicationTagFilter")).isTrue();
 			assertThat(get(context, "/metrics")).isEqualTo(200);
 		}
+	}
+
+	private static EnumerablePropertySource<?> aliasSource(ConfigurableEnvironment environment) {
+		PropertySource<?> source = environment.getPropertySources()
+			.get(ObservabilityEnvironmentAliases.PROPERTY_SOURCE_NAME);
+		assertThat(source).isInstanceOf(EnumerablePropertySource.class);
+		return (EnumerablePropertySource<?>) source;
 	}
 
 	private static StandardEnvironment environmentWithVariables(Map<String, Object> variables) {

@@ -3,12 +3,15 @@ package dev.observability.spring.autoconfigure.env;
 import java.util.Map;
 
 import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
+import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
 import dev.observability.spring.autoconfigure.http.HttpServerMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,7 +39,8 @@ final class ObservabilityFailureAnalyzerTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
-				ObservabilityMetricsAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
+				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
+				HttpServerMetricsAutoConfiguration.class,
 				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class));
@@ -162,6 +166,114 @@ final class ObservabilityFailureAnalyzerTests {
 	}
 
 	@Test
+	void explainsNormalizationPatternThatIsNotARegularExpression() {
+		FailureAnalysis analysis = analyze("observability.http.normalization.rules[0].pattern=([a-z",
+				"observability.http.normalization.rules[0].replacement={name}");
+		assertThat(analysis.getDescription())
+			.startsWith("Invalid value '([a-z' for property 'observability.http.normalization.rules[0].pattern'")
+			.contains("Allowed: a valid Java regular expression (Unclosed character class at index 4).");
+		assertThat(analysis.getAction())
+			.startsWith("Set 'observability.http.normalization.rules[0].pattern' to a valid Java regular expression");
+	}
+
+	@Test
+	void explainsNormalizationPatternOfTheRuleThatIsWrongByItsIndex() {
+		assertThat(analyze("observability.http.normalization.rules[0].pattern=[a-z]{2}-[A-Z]{2}",
+				"observability.http.normalization.rules[0].replacement={locale}",
+				"observability.http.normalization.rules[1].pattern=v(\\d+",
+				"observability.http.normalization.rules[1].replacement={version}")
+			.getDescription())
+			.startsWith("Invalid value 'v(\\d+' for property 'observability.http.normalization.rules[1].pattern'")
+			.contains("Allowed: a valid Java regular expression (Unclosed group at index 5).");
+	}
+
+	@Test
+	void explainsNormalizationRuleWithoutReplacement() {
+		assertThat(analyze("observability.http.normalization.rules[0].pattern=[a-z]{2}-[A-Z]{2}").getDescription())
+			.startsWith("Invalid value '(not set)' for property "
+					+ "'observability.http.normalization.rules[0].replacement'")
+			.contains("Allowed: non-empty text without '/', such as {locale}.");
+	}
+
+	@Test
+	void explainsNormalizationRuleWithoutPattern() {
+		assertThat(analyze("observability.http.normalization.rules[0].replacement={locale}").getDescription())
+			.startsWith("Invalid value '(not set)' for property 'observability.http.normalization.rules[0].pattern'")
+			.contains("Allowed: a Java regular expression matching one path segment.");
+	}
+
+	@Test
+	void explainsNormalizationReplacementWithSlash() {
+		assertThat(analyze("observability.http.normalization.rules[0].pattern=[a-z]{2}-[A-Z]{2}",
+				"observability.http.normalization.rules[0].replacement={lang}/{country}")
+			.getDescription())
+			.startsWith("Invalid value '{lang}/{country}' for property "
+					+ "'observability.http.normalization.rules[0].replacement'")
+			.contains("Allowed: non-empty text without '/', such as {locale}.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 65, -1 })
+	void explainsNormalizationMaxSegmentsOutOfRange(int maxSegments) {
+		assertThat(analyze("observability.http.normalization.max-segments=" + maxSegments).getDescription())
+			.startsWith("Invalid value '" + maxSegments + "' for property "
+					+ "'observability.http.normalization.max-segments' (from ")
+			.contains("Allowed: a whole number from 1 to 64.");
+	}
+
+	@Test
+	void explainsNormalizationMaxSegmentsThatIsNotANumber() {
+		assertThat(analyze("observability.http.normalization.max-segments=five").getDescription())
+			.startsWith("Invalid value 'five' for property 'observability.http.normalization.max-segments'")
+			.contains("Allowed: a number.");
+	}
+
+	@Test
+	void explainsMaxValuesPerTagOfZero() {
+		assertThat(analyze("observability.metrics.cardinality.max-values-per-tag=0").getDescription())
+			.startsWith("Invalid value '0' for property 'observability.metrics.cardinality.max-values-per-tag' (from ")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
+	@Test
+	void explainsNegativeMaxTagsPerMetric() {
+		assertThat(analyze("observability.metrics.cardinality.max-tags-per-metric=-1").getDescription())
+			.startsWith("Invalid value '-1' for property "
+					+ "'observability.metrics.cardinality.max-tags-per-metric' (from ")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
+	@Test
+	void explainsOverrideOfZeroValuesForMetricWithDots() {
+		assertThat(analyze("observability.metrics.cardinality.overrides[http.server.requests].max-values-per-tag=0")
+			.getDescription())
+			.startsWith("Invalid value '0' for property "
+					+ "'observability.metrics.cardinality.overrides[http.server.requests].max-values-per-tag'")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
+	@Test
+	void explainsOverrideOfZeroTags() {
+		assertThat(analyze("observability.metrics.cardinality.overrides[orders.placed].max-tags-per-metric=0")
+			.getDescription())
+			.startsWith("Invalid value '0' for property "
+					+ "'observability.metrics.cardinality.overrides[orders.placed].max-tags-per-metric'")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
+	@Test
+	void explainsCardinalityLimitInRunningApplication(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(SampleApplication.class);
+		assertThatException().isThrownBy(() -> application.run("--server.port=0",
+				"--observability.metrics.cardinality.max-values-per-tag=0"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value '0' for property 'observability.metrics.cardinality.max-values-per-tag' "
+					+ "(from \"observability.metrics.cardinality.max-values-per-tag\" from property source "
+					+ "\"commandLineArgs\").")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
+	@Test
 	void leavesOtherFailuresToOtherAnalyzers() {
 		assertThat(new ObservabilityFailureAnalyzer().analyze(new IllegalStateException("unrelated"))).isNull();
 	}
@@ -194,8 +306,8 @@ final class ObservabilityFailureAnalyzerTests {
 					+ "spaces, '?' or '#'");
 	}
 
-	private FailureAnalysis analyze(String property) {
-		return analyze(this.contextRunner.withPropertyValues(property));
+	private FailureAnalysis analyze(String... properties) {
+		return analyze(this.contextRunner.withPropertyValues(properties));
 	}
 
 	private static FailureAnalysis analyze(WebApplicationContextRunner runner) {

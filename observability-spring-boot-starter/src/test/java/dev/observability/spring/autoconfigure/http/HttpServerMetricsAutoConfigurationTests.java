@@ -3,8 +3,11 @@ package dev.observability.spring.autoconfigure.http;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.observability.core.cardinality.CardinalityLimiter;
 import dev.observability.core.http.HttpServerMetrics;
+import dev.observability.core.normalization.PathNormalizer;
 import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
+import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -246,6 +249,136 @@ final class HttpServerMetricsAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void autoConfiguresPathNormalizerWithDefaults() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(PathNormalizer.class);
+			ObservabilityHttpProperties.Normalization normalization = context.getBean(ObservabilityHttpProperties.class)
+				.getNormalization();
+			assertThat(normalization.getMaxSegments()).isEqualTo(5);
+			assertThat(normalization.getRules()).isEmpty();
+			assertThat(recordUnmatched(context, "/users/123/orders/9/items/1/notes"))
+				.containsExactly("/users/{id}/orders/{id}/items/...");
+		});
+	}
+
+	@Test
+	void filterTagsUnmatchedRequestsWithNormalizedPath() {
+		this.contextRunner.run((context) -> assertThat(recordUnmatched(context, "/users/123?tab=2",
+				"/users/456;jsessionid=1", "/files/3f2504e0-4f89-11d3-9a0c-0305e82c3301"))
+			.containsExactlyInAnyOrder("/users/{id}", "/files/{uuid}"));
+	}
+
+	@Test
+	void filterTagsUnmatchedRequestsRelativeToTheContextPath() {
+		this.contextRunner.run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/shop/users/7");
+			request.setContextPath("/shop");
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			response.setStatus(404);
+			filter.doFilter(request, response, new MockFilterChain());
+			assertThat(uris(context)).containsExactly("/users/{id}");
+		});
+	}
+
+	@Test
+	void filterTreatsStaticResourceFallbackAsUnmatched() {
+		this.contextRunner.run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/assets/42/logo.png");
+			request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/**");
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			response.setStatus(404);
+			filter.doFilter(request, response, new MockFilterChain());
+			assertThat(uris(context)).containsExactly("/assets/{id}/logo.png");
+		});
+	}
+
+	@Test
+	void usesConfiguredNormalizationRulesAndMaxSegments() {
+		this.contextRunner
+			.withPropertyValues("observability.http.normalization.max-segments=3",
+					"observability.http.normalization.rules[0].pattern=[a-z]{2}-[A-Z]{2}",
+					"observability.http.normalization.rules[0].replacement={locale}",
+					"observability.http.normalization.rules[1].pattern=v[0-9]+",
+					"observability.http.normalization.rules[1].replacement={version}")
+			.run((context) -> {
+				List<ObservabilityHttpProperties.Rule> rules = context.getBean(ObservabilityHttpProperties.class)
+					.getNormalization()
+					.getRules();
+				assertThat(rules).extracting(ObservabilityHttpProperties.Rule::getPattern)
+					.containsExactly("[a-z]{2}-[A-Z]{2}", "v[0-9]+");
+				assertThat(recordUnmatched(context, "/en-GB/v2/users/123", "/fr-FR/v10/docs"))
+					.containsExactlyInAnyOrder("/{locale}/{version}/users/...", "/{locale}/{version}/docs");
+			});
+	}
+
+	@Test
+	void allowsCustomPathNormalizerToBeUsed() {
+		this.contextRunner.withUserConfiguration(CustomPathNormalizerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(PathNormalizer.class);
+			assertThat(context.getBean(PathNormalizer.class))
+				.isSameAs(context.getBean(CustomPathNormalizerConfiguration.class).normalizer);
+			assertThat(recordUnmatched(context, "/tenant-acme/reports/2024")).containsExactly("/{tenant}/...");
+		});
+	}
+
+	@Test
+	void foldsUnmatchedPathsBeyondTheUriBudgetIntoOverflow() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(CardinalityLimitAutoConfiguration.class))
+			.withPropertyValues("observability.metrics.cardinality.max-values-per-tag=2")
+			.run((context) -> {
+				assertThat(recordUnmatched(context, "/alpha", "/beta", "/gamma", "/delta"))
+					.containsExactlyInAnyOrder("/alpha", "/beta", CardinalityLimiter.OVERFLOW_VALUE);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("http.server.requests")
+					.tag("uri", CardinalityLimiter.OVERFLOW_VALUE)
+					.timer()
+					.count()).isEqualTo(2);
+				assertThat(registry.get(CardinalityLimiter.OVERFLOW_METER)
+					.tags("metric", "http.server.requests", "tag", "uri")
+					.functionCounter()
+					.count()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void backsOffPathNormalizerWhenHttpIsDisabled() {
+		this.contextRunner.withPropertyValues("observability.http.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PathNormalizer.class));
+	}
+
+	/**
+	 * Sends requests that matched no route (404, no route attribute) through the filter.
+	 * @return the {@code uri} tags of the 404 series
+	 */
+	private static List<String> recordUnmatched(AssertableWebApplicationContext context, String... paths)
+			throws Exception {
+		Filter filter = httpFilterRegistration(context).getFilter();
+		for (String path : paths) {
+			int query = path.indexOf('?');
+			MockHttpServletRequest request = new MockHttpServletRequest("GET",
+					(query < 0) ? path : path.substring(0, query));
+			if (query >= 0) {
+				request.setQueryString(path.substring(query + 1));
+			}
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			response.setStatus(404);
+			filter.doFilter(request, response, new MockFilterChain());
+		}
+		return uris(context);
+	}
+
+	private static List<String> uris(AssertableWebApplicationContext context) {
+		List<String> uris = new ArrayList<>();
+		MeterRegistry registry = context.getBean(MeterRegistry.class);
+		for (Timer timer : registry.find("http.server.requests").tag("status", "404").timers()) {
+			uris.add(timer.getId().getTag("uri"));
+		}
+		return uris;
+	}
+
 	private static FilterRegistrationBean<?> httpFilterRegistration(AssertableWebApplicationContext context) {
 		List<FilterRegistrationBean<?>> matches = new ArrayList<>();
 		for (FilterRegistrationBean<?> registration : context.getBeansOfType(FilterRegistrationBean.class).values()) {
@@ -276,6 +409,21 @@ final class HttpServerMetricsAutoConfigurationTests {
 		@Bean
 		HttpServerMetrics customHttpServerMetrics() {
 			return this.metrics;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomPathNormalizerConfiguration {
+
+		final PathNormalizer normalizer = PathNormalizer.builder()
+			.maxSegments(1)
+			.rule("tenant-[a-z]+", "{tenant}")
+			.build();
+
+		@Bean
+		PathNormalizer customPathNormalizer() {
+			return this.normalizer;
 		}
 
 	}

@@ -96,14 +96,40 @@ final class HttpServerMetricsIntegrationTests {
 	}
 
 	@Test
-	void tagsUnmatchedPathsAsNotFound() {
+	void tagsUnmatchedPathWithItsNormalizedPath() {
 		assertThat(this.http.get("/does/not/exist/123").statusCode()).isEqualTo(404);
-		String scrape = awaitScrapeContaining("status=\"404\",uri=\"NOT_FOUND\"} 1\n");
-		assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{" + APP
-				+ ",exception=\"[A-Za-z]+\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\","
-				+ "uri=\"NOT_FOUND\"\\} 1\n")
-			.doesNotContain("/does/not/exist")
+		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+				+ ",exception=\"NoResourceFoundException\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\","
+				+ "uri=\"/does/not/exist/{id}\"} 1\n");
+		assertThat(scrape)
+			.doesNotContain("uri=\"/does/not/exist/123\"")
+			.doesNotContain("uri=\"NOT_FOUND\"")
 			.doesNotContain("uri=\"/**\"");
+	}
+
+	@Test
+	void countsUnmatchedPathsThatDifferOnlyByIdUnderOneUri() {
+		for (int id = 1; id <= 3; id++) {
+			assertThat(this.http.get("/missing/accounts/" + id).statusCode()).isEqualTo(404);
+		}
+		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/accounts/{id}\"} 3\n");
+		assertThat(scrape).doesNotContain("uri=\"/missing/accounts/1\"");
+	}
+
+	@Test
+	void tagsUnmatchedPathWithUuidPlaceholder() {
+		assertThat(this.http.get("/missing/sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301").statusCode())
+			.isEqualTo(404);
+		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/sessions/{uuid}\"} 1\n");
+		assertThat(scrape).doesNotContain("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+	}
+
+	@Test
+	void dropsQueryStringOfUnmatchedPath() {
+		assertThat(this.http.get("/missing/search?q=secret-term&page=2").statusCode()).isEqualTo(404);
+		assertThat(this.http.get("/missing/search?q=other-term").statusCode()).isEqualTo(404);
+		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/search\"} 2\n");
+		assertThat(scrape).doesNotContain("secret-term", "other-term", "page=2", "/missing/search?");
 	}
 
 	@Test
@@ -215,6 +241,11 @@ final class HttpServerMetricsIntegrationTests {
 		assertThat(actuator.statusCode()).isEqualTo(200);
 		assertThat(new String(actuator.body(), StandardCharsets.UTF_8)).contains(productsCount)
 			.contains("http_server_requests_active{" + APP + "} 1.0\n");
+	}
+
+	@Test
+	void doesNotServeCardinalityEndpointUnlessExposed() {
+		assertThat(this.http.get("/actuator/cardinality").statusCode()).isEqualTo(404);
 	}
 
 	@Test

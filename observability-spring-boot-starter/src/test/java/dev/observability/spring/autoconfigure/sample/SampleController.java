@@ -8,17 +8,21 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Endpoints with known statuses and body sizes.
+ * Endpoints with known statuses and body sizes, and one that records a counter with tag values the
+ * caller chooses, as an application that tags meters with user input would.
  */
 @RestController
 public class SampleController {
@@ -31,6 +35,12 @@ public class SampleController {
 
 	/** Body of {@code /async}. */
 	public static final String ASYNC_BODY = "accepted";
+
+	private final ObjectProvider<MeterRegistry> registry;
+
+	SampleController(ObjectProvider<MeterRegistry> registry) {
+		this.registry = registry;
+	}
 
 	@GetMapping("/items/{id}")
 	String item(@PathVariable String id) {
@@ -45,6 +55,21 @@ public class SampleController {
 	@GetMapping("/products/{id}")
 	String product(@PathVariable String id) {
 		return "product " + id;
+	}
+
+	/**
+	 * Increments the counter {@code demo.<name>} tagged with the given {@code value} and {@code region}.
+	 * @param name the counter's name after {@code demo.}
+	 * @param value the value of the {@code value} tag
+	 * @param region the value of the {@code region} tag
+	 * @return the counter's name
+	 */
+	@GetMapping("/counters/{name}")
+	String count(@PathVariable String name, @RequestParam String value,
+			@RequestParam(defaultValue = "eu") String region) {
+		String metric = "demo." + name;
+		this.registry.getObject().counter(metric, "value", value, "region", region).increment();
+		return metric;
 	}
 
 	@GetMapping("/fails")

@@ -1,0 +1,63 @@
+package dev.observability.spring.autoconfigure.cardinality;
+
+import java.util.Arrays;
+
+import dev.observability.core.cardinality.CardinalityLimiter;
+import dev.observability.core.http.HttpServerMeters;
+import dev.observability.spring.autoconfigure.condition.ConditionalOnEnabledObservability;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Cardinality limits for every meter of the application's registries. The limiter is also a
+ * {@code MeterBinder}, so Spring Boot registers its overflow counters in each registry.
+ */
+@AutoConfiguration(
+		beforeName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnEnabledObservability("observability.metrics.enabled")
+@EnableConfigurationProperties(CardinalityProperties.class)
+public final class CardinalityLimitAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static CardinalityLimiter cardinalityLimiter(CardinalityProperties properties) {
+		CardinalityLimiter.Builder builder = CardinalityLimiter.builder()
+			.maxTagsPerMetric(properties.getMaxTagsPerMetric())
+			.maxValuesPerTag(properties.getMaxValuesPerTag());
+		// Route templates are bounded by the code; the HTTP filter limits unmatched paths itself.
+		for (HttpServerMeters meter : HttpServerMeters.values()) {
+			if (Arrays.asList(meter.getKeyNames()).contains(HttpServerMeters.HttpServerKeys.URI)) {
+				builder.exempt(meter.getName(), HttpServerMeters.HttpServerKeys.URI.asString());
+			}
+		}
+		properties.getOverrides().forEach((metric, limits) -> {
+			if (limits.getMaxTagsPerMetric() != null) {
+				builder.maxTagsPerMetric(metric, limits.getMaxTagsPerMetric());
+			}
+			if (limits.getMaxValuesPerTag() != null) {
+				builder.maxValuesPerTag(metric, limits.getMaxValuesPerTag());
+			}
+		});
+		return builder.build();
+	}
+
+	/**
+	 * Runs after the other filters, so that it bounds the ids that are really registered (after renames
+	 * and added tags).
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	static MeterFilter cardinalityLimitMeterFilter(CardinalityLimiter cardinalityLimiter) {
+		return cardinalityLimiter.meterFilter();
+	}
+
+}
