@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Normalizes request paths that matched no route, so that {@code /users/123} and {@code /users/456}
  * share the series {@code /users/{id}}.
@@ -67,26 +69,61 @@ public final class PathNormalizer {
 	 */
 	public String normalize(String path) {
 		int end = endOfPath(path);
+		// While nothing had to change, the result is path[0, cleanEnd) and nothing is allocated: the
+		// common case of an unmatched path without ids (a scanner's /wp-login.php) costs one scan.
 		StringBuilder result = null;
+		int cleanEnd = 0;
 		int segments = 0;
 		int start = 0;
 		while (start < end) {
 			int slash = path.indexOf('/', start);
 			int segmentEnd = (slash < 0 || slash > end) ? end : slash;
 			if (segmentEnd > start) {
-				if (result == null) {
-					result = new StringBuilder(Math.min(end, 128) + 8);
-				}
 				if (++segments > this.maxSegments) {
-					result.append("/...");
-					return result.toString();
+					result = (result != null) ? result : prefix(path, cleanEnd, end);
+					return result.append("/...").toString();
 				}
-				result.append('/');
-				appendSegment(result, path, start, segmentEnd);
+				String replacement = replacement(path, start, segmentEnd);
+				if (result == null && replacement == null && start == cleanEnd + 1 && path.charAt(cleanEnd) == '/') {
+					cleanEnd = segmentEnd;
+				}
+				else {
+					result = (result != null) ? result : prefix(path, cleanEnd, end);
+					result.append('/');
+					if (replacement != null) {
+						result.append(replacement);
+					}
+					else {
+						result.append(path, start, segmentEnd);
+					}
+				}
 			}
 			start = segmentEnd + 1;
 		}
-		return (result != null) ? result.toString() : "/";
+		if (result != null) {
+			return result.toString();
+		}
+		if (cleanEnd == 0) {
+			return "/";
+		}
+		return (cleanEnd == path.length()) ? path : path.substring(0, cleanEnd);
+	}
+
+	private static StringBuilder prefix(String path, int cleanEnd, int end) {
+		return new StringBuilder(end + 8).append(path, 0, cleanEnd);
+	}
+
+	/** The text that replaces a segment, or {@code null} to keep it verbatim. */
+	private @Nullable String replacement(String path, int start, int end) {
+		if (this.rules.length > 0) {
+			String segment = path.substring(start, end);
+			for (Rule rule : this.rules) {
+				if (rule.pattern.matcher(segment).matches()) {
+					return rule.replacement;
+				}
+			}
+		}
+		return placeholder(path, start, end);
 	}
 
 	private static int endOfPath(String path) {
@@ -100,28 +137,16 @@ public final class PathNormalizer {
 		return end;
 	}
 
-	private void appendSegment(StringBuilder result, String path, int start, int end) {
-		if (this.rules.length > 0) {
-			String segment = path.substring(start, end);
-			for (Rule rule : this.rules) {
-				if (rule.pattern.matcher(segment).matches()) {
-					result.append(rule.replacement);
-					return;
-				}
-			}
-		}
-		String placeholder = placeholder(path, start, end);
-		if (placeholder != null) {
-			result.append(placeholder);
-		}
-		else {
-			result.append(path, start, end);
-		}
-	}
-
 	/** Classifies one segment with a single scan; {@code null} keeps it verbatim. */
-	private static String placeholder(String path, int start, int end) {
+	private static @Nullable String placeholder(String path, int start, int end) {
 		int length = end - start;
+		// Shapes with fixed positions first: they are decided without scanning the whole segment.
+		if (length == 36 && path.charAt(start + 8) == '-' && isUuid(path, start)) {
+			return "{uuid}";
+		}
+		if (length >= 10 && path.charAt(start + 4) == '-' && isDate(path, start)) {
+			return "{date}";
+		}
 		int digits = 0;
 		int hex = 0;
 		int letters = 0;
@@ -154,12 +179,6 @@ public final class PathNormalizer {
 		if (digits == length) {
 			return "{id}";
 		}
-		if (length == 36 && isUuid(path, start)) {
-			return "{uuid}";
-		}
-		if (length >= 10 && isDate(path, start)) {
-			return "{date}";
-		}
 		if (at > start && at < end - 1 && path.indexOf('.', at) > at && path.indexOf('.', at) < end - 1) {
 			return "{email}";
 		}
@@ -181,11 +200,16 @@ public final class PathNormalizer {
 		for (int i = 0; i < 36; i++) {
 			char c = path.charAt(start + i);
 			boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-			if (dash != (c == '-') || (!dash && Character.digit(c, 16) < 0)) {
+			if (dash != (c == '-') || (!dash && !isHex(c))) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	private static boolean isHex(char c) {
+		char lower = (char) (c | 0x20);
+		return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'f');
 	}
 
 	/** {@code yyyy-mm-dd}, optionally followed by a time. */

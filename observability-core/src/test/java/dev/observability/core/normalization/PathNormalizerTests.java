@@ -70,6 +70,16 @@ final class PathNormalizerTests {
 	}
 
 	@Test
+	void cleanPathsAreReturnedAsTheyAre() {
+		String path = "/api/movies";
+		assertThat(this.normalizer.normalize(path)).isSameAs(path);
+		assertThat(this.normalizer.normalize("/users/")).isEqualTo("/users");
+		assertThat(this.normalizer.normalize("/api/movies?page=2")).isEqualTo("/api/movies");
+		assertThat(this.normalizer.normalize("/a//b")).isEqualTo("/a/b");
+		assertThat(this.normalizer.normalize("/a/b/123/c")).isEqualTo("/a/b/{id}/c");
+	}
+
+	@Test
 	void veryLongPathsAreCutAfterMaxSegments() {
 		String path = "/x".repeat(100_000);
 		assertThat(this.normalizer.normalize(path)).isEqualTo("/x/x/x/x/x/...");
