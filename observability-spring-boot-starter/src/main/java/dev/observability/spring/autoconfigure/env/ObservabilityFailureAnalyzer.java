@@ -78,8 +78,10 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 			description.append(" (from ").append(origin).append(")");
 		}
 		description.append(".\n\nAllowed: ").append(allowed).append('.');
-		String action = "Set '" + property + "' to " + allowed
-				+ ", or remove it to use the default. See docs/configuration.md for every observability property.";
+		// An entry of a list or map (rules[0].pattern, overrides[x].max-values-per-tag) has no default.
+		String remedy = property.contains("[") ? ", or remove that entry" : ", or remove it to use the default";
+		String action = "Set '" + property + "' to " + allowed + remedy
+				+ ". See docs/configuration.md for every observability property.";
 		return new FailureAnalysis(description.toString(), action, cause);
 	}
 

@@ -173,7 +173,9 @@ final class ObservabilityFailureAnalyzerTests {
 			.startsWith("Invalid value '([a-z' for property 'observability.http.normalization.rules[0].pattern'")
 			.contains("Allowed: a valid Java regular expression (Unclosed character class at index 4).");
 		assertThat(analysis.getAction())
-			.startsWith("Set 'observability.http.normalization.rules[0].pattern' to a valid Java regular expression");
+			.startsWith("Set 'observability.http.normalization.rules[0].pattern' to a valid Java regular expression")
+			.contains(", or remove that entry.")
+			.doesNotContain("default");
 	}
 
 	@Test
