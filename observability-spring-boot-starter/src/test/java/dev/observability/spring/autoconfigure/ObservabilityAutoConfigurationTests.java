@@ -7,6 +7,7 @@ import dev.observability.core.http.HttpServerMetrics;
 import dev.observability.spring.autoconfigure.cardinality.CardinalityEndpointAutoConfiguration;
 import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
+import dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration;
 import dev.observability.spring.autoconfigure.http.HttpServerMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -49,7 +50,7 @@ final class ObservabilityAutoConfigurationTests {
 		.withPropertyValues("management.endpoints.web.exposure.include=cardinality")
 		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
 				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
-				CardinalityEndpointAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
+				CardinalityEndpointAutoConfiguration.class, HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
 				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,

@@ -1,7 +1,6 @@
 package dev.observability.spring.autoconfigure.http;
 
 import java.time.Duration;
-import java.util.Objects;
 
 import dev.observability.core.cardinality.CardinalityLimiter;
 import dev.observability.core.http.HttpServerMetrics;
@@ -38,7 +37,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-				"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration" },
+				"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration",
+				"dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration" },
 		beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Filter.class, MeterRegistry.class })
@@ -57,17 +57,6 @@ public final class HttpServerMetricsAutoConfiguration {
 			.latencyBuckets(properties.getLatencyBuckets().toArray(Duration[]::new))
 			.sizeBuckets(properties.getSizeBuckets().stream().mapToDouble((size) -> size.toBytes()).toArray())
 			.build();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	PathNormalizer pathNormalizer(ObservabilityHttpProperties properties) {
-		ObservabilityHttpProperties.Normalization normalization = properties.getNormalization();
-		PathNormalizer.Builder builder = PathNormalizer.builder().maxSegments(normalization.getMaxSegments());
-		for (ObservabilityHttpProperties.Rule rule : normalization.getRules()) {
-			builder.rule(Objects.requireNonNull(rule.getPattern()), Objects.requireNonNull(rule.getReplacement()));
-		}
-		return builder.build();
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
+import dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration;
 import dev.observability.spring.autoconfigure.http.HttpServerMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,7 @@ final class MetricsEndpointAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
 			ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
-			HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
+			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
 			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 			PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class);
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
 import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
+import dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration;
 import dev.observability.spring.autoconfigure.http.HttpServerMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
@@ -40,7 +41,7 @@ final class ObservabilityFailureAnalyzerTests {
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
 				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
-				HttpServerMetricsAutoConfiguration.class,
+				HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
 				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class));

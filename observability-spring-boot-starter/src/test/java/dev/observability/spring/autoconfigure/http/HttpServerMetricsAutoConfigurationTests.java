@@ -57,7 +57,7 @@ final class HttpServerMetricsAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
 			ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
-			HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
+			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
 			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 			PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
 			ObservationAutoConfiguration.class, WebMvcObservationAutoConfiguration.class);
@@ -206,7 +206,7 @@ final class HttpServerMetricsAutoConfigurationTests {
 	void backsOffWithoutMeterRegistry() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
-					HttpServerMetricsAutoConfiguration.class))
+					HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(HttpServerMetrics.class);
