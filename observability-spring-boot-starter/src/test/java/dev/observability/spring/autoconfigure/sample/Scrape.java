@@ -100,6 +100,22 @@ public final class Scrape {
 	}
 
 	/**
+	 * Returns the folds the cardinality limiter counted for one tag of one meter.
+	 * @param metric the meter name in Micrometer's dotted form
+	 * @param tag the tag key
+	 * @return the value of {@code observability_cardinality_overflow_total{metric,tag}}, 0 when absent
+	 */
+	public double overflows(String metric, String tag) {
+		double sum = 0;
+		for (Sample sample : samples("observability_cardinality_overflow_total")) {
+			if (metric.equals(sample.labels().get("metric")) && tag.equals(sample.labels().get("tag"))) {
+				sum += sample.value();
+			}
+		}
+		return sum;
+	}
+
+	/**
 	 * Returns the distinct values of a label across the samples of one name.
 	 * @param name the sample name
 	 * @param label the label name
