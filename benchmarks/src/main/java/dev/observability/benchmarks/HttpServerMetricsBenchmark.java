@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of recording one request on a known series (route, method, status), as the HTTP filter does
- * after the chain. Target: no allocation.
+ * Cost of recording one request on a known series (route, method, status), as the HTTP
+ * filter does after the chain. Target: no allocation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of normalizing one unmatched request path. Target: at most 100 ns for a typical path.
+ * Cost of normalizing one unmatched request path. Target: at most 100 ns for a typical
+ * path.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,5 +1,6 @@
 /**
- * JMH benchmarks of the request path's building blocks. Results and method: {@code docs/performance.md}.
+ * JMH benchmarks of the request path's building blocks. Results and method:
+ * {@code docs/performance.md}.
  */
 @NullMarked
 package dev.observability.benchmarks;

@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The example's endpoints: a list, a lookup by path variable, one that answers 500 and one that throws.
+ * The example's endpoints: a list, a lookup by path variable, one that answers 500 and
+ * one that throws.
  */
 @RestController
 @RequestMapping("/api")
@@ -38,7 +39,8 @@ class MovieController {
 	/** Answers 500 on purpose, for error-rate panels and alerts. */
 	@GetMapping("/unavailable")
 	ResponseEntity<Map<String, String>> unavailable() {
-		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(Map.of("error", "recommendations are down"));
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+			.body(Map.of("error", "recommendations are down"));
 	}
 
 	/** Throws on purpose: the exception ends the request and is counted by type. */

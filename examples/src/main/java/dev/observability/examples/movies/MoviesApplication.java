@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The example movie service: a plain Spring MVC app whose only observability set-up is the starter
- * dependency and a few lines of {@code application.yml}.
+ * The example movie service: a plain Spring MVC app whose only observability set-up is
+ * the starter dependency and a few lines of {@code application.yml}.
  */
 @SpringBootApplication
 public class MoviesApplication {

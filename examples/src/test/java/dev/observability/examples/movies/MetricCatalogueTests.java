@@ -26,8 +26,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps {@code docs/metrics.md} equal to what a scrape of the example app shows: every scraped family
- * is documented with its type and labels, and every family documented as {@code always} is scraped.
+ * Keeps {@code docs/metrics.md} equal to what a scrape of the example app shows: every
+ * scraped family is documented with its type and labels, and every family documented as
+ * {@code always} is scraped.
  */
 @SpringBootTest(classes = MoviesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 final class MetricCatalogueTests {
@@ -56,8 +57,8 @@ final class MetricCatalogueTests {
 		for (String line : Files.readAllLines(CATALOGUE)) {
 			Matcher row = ROW.matcher(line.trim());
 			if (row.matches()) {
-				Documented previous = catalogue.put(row.group(1), new Documented(row.group(2), labels(row.group(3)),
-						"always".equals(row.group(5).trim())));
+				Documented previous = catalogue.put(row.group(1),
+						new Documented(row.group(2), labels(row.group(3)), "always".equals(row.group(5).trim())));
 				assertThat(previous).as("%s is documented twice", row.group(1)).isNull();
 			}
 		}

@@ -24,14 +24,16 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 
 /**
- * Bounds the number of series per metric without losing data. Each tag of each metric has a budget of
- * distinct values; a new value beyond it becomes {@value #OVERFLOW_VALUE} while the other tags are
- * kept, so sums over the folded tag stay right. A meter with more tags than allowed is refused, with
- * one warning. Every fold is counted in {@code observability.cardinality.overflow} (Prometheus:
- * {@code observability_cardinality_overflow_total{metric,tag}}), and logged once per metric and tag.
+ * Bounds the number of series per metric without losing data. Each tag of each metric has
+ * a budget of distinct values; a new value beyond it becomes {@value #OVERFLOW_VALUE}
+ * while the other tags are kept, so sums over the folded tag stay right. A meter with
+ * more tags than allowed is refused, with one warning. Every fold is counted in
+ * {@code observability.cardinality.overflow} (Prometheus:
+ * {@code observability_cardinality_overflow_total{metric,tag}}), and logged once per
+ * metric and tag.
  * <p>
- * Memory is bounded by the budgets: values seen are kept per metric and tag up to the budget, never
- * beyond. A known value is checked without allocation.
+ * Memory is bounded by the budgets: values seen are kept per metric and tag up to the
+ * budget, never beyond. A known value is checked without allocation.
  * <p>
  * Usage: <pre>{@code
  * CardinalityLimiter limiter = CardinalityLimiter.builder()
@@ -83,8 +85,8 @@ public final class CardinalityLimiter implements MeterBinder {
 	}
 
 	/**
-	 * Returns the value to record for a tag: the value itself while it fits the budget, otherwise
-	 * {@value #OVERFLOW_VALUE} (and the fold is counted).
+	 * Returns the value to record for a tag: the value itself while it fits the budget,
+	 * otherwise {@value #OVERFLOW_VALUE} (and the fold is counted).
 	 * @param metric the meter name, for example {@code http.server.requests}
 	 * @param tag the tag key
 	 * @param value the raw tag value
@@ -108,7 +110,8 @@ public final class CardinalityLimiter implements MeterBinder {
 	}
 
 	/**
-	 * Registers the overflow counters in a registry; folds that happened before are counted too.
+	 * Registers the overflow counters in a registry; folds that happened before are
+	 * counted too.
 	 * @param registry the registry
 	 */
 	@Override
@@ -149,7 +152,8 @@ public final class CardinalityLimiter implements MeterBinder {
 		MetricBudget budget = this.metrics.get(metric);
 		if (budget == null) {
 			budget = this.metrics.computeIfAbsent(metric,
-					(name) -> new MetricBudget(name, this.maxValuesPerTagOverrides.getOrDefault(name, this.maxValuesPerTag),
+					(name) -> new MetricBudget(name,
+							this.maxValuesPerTagOverrides.getOrDefault(name, this.maxValuesPerTag),
 							this.maxTagsPerMetricOverrides.getOrDefault(name, this.maxTagsPerMetric)));
 		}
 		return budget;
@@ -188,9 +192,10 @@ public final class CardinalityLimiter implements MeterBinder {
 
 		void refuse(int tagCount) {
 			if (this.refused.compareAndSet(false, true)) {
-				logger.warn("Meter '" + this.metric + "' has " + tagCount + " tags, more than the limit of " + this.maxTags
-						+ "; it is not recorded. Raise observability.metrics.cardinality.max-tags-per-metric "
-						+ "or an override for this metric if the tags are bounded.");
+				logger.warn(
+						"Meter '" + this.metric + "' has " + tagCount + " tags, more than the limit of " + this.maxTags
+								+ "; it is not recorded. Raise observability.metrics.cardinality.max-tags-per-metric "
+								+ "or an override for this metric if the tags are bounded.");
 			}
 		}
 
@@ -233,9 +238,9 @@ public final class CardinalityLimiter implements MeterBinder {
 		void fold() {
 			this.overflows.increment();
 			if (this.warned.compareAndSet(false, true)) {
-				logger.warn("Tag '" + this.tag + "' of meter '" + this.metric + "' reached its limit of " + this.maxValues
-						+ " values; further values are recorded as '" + OVERFLOW_VALUE + "' and counted in "
-						+ "observability_cardinality_overflow_total.");
+				logger.warn("Tag '" + this.tag + "' of meter '" + this.metric + "' reached its limit of "
+						+ this.maxValues + " values; further values are recorded as '" + OVERFLOW_VALUE
+						+ "' and counted in " + "observability_cardinality_overflow_total.");
 				for (MeterRegistry registry : CardinalityLimiter.this.registries) {
 					register(registry);
 				}
@@ -316,10 +321,11 @@ public final class CardinalityLimiter implements MeterBinder {
 		}
 
 		/**
-		 * Leaves one tag of one meter out of the meter filter, because its producer bounds it itself; the
-		 * starter's HTTP metrics do so for {@code uri}: route templates are bounded by the code, and only
-		 * unmatched paths go through {@link CardinalityLimiter#limit} with this metric's budget. The tag
-		 * still counts towards the meter's number of tags.
+		 * Leaves one tag of one meter out of the meter filter, because its producer
+		 * bounds it itself; the starter's HTTP metrics do so for {@code uri}: route
+		 * templates are bounded by the code, and only unmatched paths go through
+		 * {@link CardinalityLimiter#limit} with this metric's budget. The tag still
+		 * counts towards the meter's number of tags.
 		 * @param metric the meter name
 		 * @param tag the tag key
 		 * @return this builder

@@ -1,8 +1,8 @@
 package dev.observability.core.http;
 
 /**
- * The {@code outcome} tag: the class of an HTTP status, named as Spring names it so existing
- * dashboards keep working.
+ * The {@code outcome} tag: the class of an HTTP status, named as Spring names it so
+ * existing dashboards keep working.
  */
 public final class HttpOutcome {
 
@@ -12,8 +12,8 @@ public final class HttpOutcome {
 	/**
 	 * Returns the outcome of a status code.
 	 * @param status the HTTP status code
-	 * @return {@code INFORMATIONAL}, {@code SUCCESS}, {@code REDIRECTION}, {@code CLIENT_ERROR},
-	 * {@code SERVER_ERROR} or {@code UNKNOWN}
+	 * @return {@code INFORMATIONAL}, {@code SUCCESS}, {@code REDIRECTION},
+	 * {@code CLIENT_ERROR}, {@code SERVER_ERROR} or {@code UNKNOWN}
 	 */
 	public static String of(int status) {
 		if (status >= 100 && status < 200) {

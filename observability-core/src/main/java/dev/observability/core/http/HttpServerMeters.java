@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.docs.MeterDocumentation;
 
 /**
- * Every HTTP server meter the starter emits, described once. This enum is the single source for the
- * metric catalogue ({@code docs/metrics.md}) and for the names that dashboards and rules may use.
+ * Every HTTP server meter the starter emits, described once. This enum is the single
+ * source for the metric catalogue ({@code docs/metrics.md}) and for the names that
+ * dashboards and rules may use.
  */
 public enum HttpServerMeters implements MeterDocumentation {
 
@@ -33,7 +34,8 @@ public enum HttpServerMeters implements MeterDocumentation {
 	},
 
 	/**
-	 * Number of HTTP server requests in flight. Exposed as {@code http_server_requests_active}.
+	 * Number of HTTP server requests in flight. Exposed as
+	 * {@code http_server_requests_active}.
 	 */
 	ACTIVE_REQUESTS {
 		@Override
@@ -134,7 +136,9 @@ public enum HttpServerMeters implements MeterDocumentation {
 		/** Response status code. */
 		STATUS("status"),
 
-		/** Status class: {@code SUCCESS}, {@code CLIENT_ERROR}, {@code SERVER_ERROR}... */
+		/**
+		 * Status class: {@code SUCCESS}, {@code CLIENT_ERROR}, {@code SERVER_ERROR}...
+		 */
 		OUTCOME("outcome"),
 
 		/** Simple class name of the exception that ended the request, or {@code none}. */

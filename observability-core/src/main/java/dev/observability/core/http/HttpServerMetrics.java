@@ -19,16 +19,17 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records HTTP server requests into the meters of {@link HttpServerMeters}: one instrumentation
- * point per request, meters cached per route, method and status so that a request for a known series
- * allocates nothing.
+ * Records HTTP server requests into the meters of {@link HttpServerMeters}: one
+ * instrumentation point per request, meters cached per route, method and status so that a
+ * request for a known series allocates nothing.
  * <p>
  * Usage from a servlet filter or any other server hook: <pre>{@code
  * HttpServerMetrics metrics = HttpServerMetrics.builder(registry).build();
  * long start = metrics.requestStarted();
  * // ... handle the request ...
  * metrics.requestFinished(start, "GET", "/api/movies/{id}", 200, null, -1, 512);
- * }</pre> Neither method ever throws: a failure to record is logged once and the request goes on.
+ * }</pre> Neither method ever throws: a failure to record is logged once and the request
+ * goes on.
  */
 public final class HttpServerMetrics {
 
@@ -87,11 +88,12 @@ public final class HttpServerMetrics {
 	 * Records a finished request.
 	 * @param startTime the value {@link #requestStarted()} returned
 	 * @param method the request method
-	 * @param uri the route template, or the normalized path of a request that matched no route; the
-	 * caller keeps it bounded (the starter passes unmatched paths through a
+	 * @param uri the route template, or the normalized path of a request that matched no
+	 * route; the caller keeps it bounded (the starter passes unmatched paths through a
 	 * {@code CardinalityLimiter} first), since meters are cached per value
 	 * @param status the response status
-	 * @param exception the simple class name of the exception that ended the request, or {@code null}
+	 * @param exception the simple class name of the exception that ended the request, or
+	 * {@code null}
 	 * @param requestBytes the request body size, or a negative value when unknown
 	 * @param responseBytes the response body size, or a negative value when unknown
 	 */
@@ -258,7 +260,9 @@ public final class HttpServerMetrics {
 	 */
 	public static final class Builder {
 
-		/** Prometheus' classic latency buckets: wide enough for p50/p95/p99, few series. */
+		/**
+		 * Prometheus' classic latency buckets: wide enough for p50/p95/p99, few series.
+		 */
 		private static final Duration[] DEFAULT_LATENCY_BUCKETS = { Duration.ofMillis(5), Duration.ofMillis(10),
 				Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
@@ -280,7 +284,8 @@ public final class HttpServerMetrics {
 		 * Sets the latency histogram's bucket boundaries.
 		 * @param buckets positive, strictly increasing durations
 		 * @return this builder
-		 * @throws IllegalArgumentException if {@code buckets} is empty, not positive or not increasing
+		 * @throws IllegalArgumentException if {@code buckets} is empty, not positive or
+		 * not increasing
 		 */
 		public Builder latencyBuckets(Duration... buckets) {
 			long[] nanos = new long[buckets.length];
@@ -296,7 +301,8 @@ public final class HttpServerMetrics {
 		 * Sets the size distributions' bucket boundaries, in bytes.
 		 * @param buckets positive, strictly increasing sizes
 		 * @return this builder
-		 * @throws IllegalArgumentException if {@code buckets} is empty, not positive or not increasing
+		 * @throws IllegalArgumentException if {@code buckets} is empty, not positive or
+		 * not increasing
 		 */
 		public Builder sizeBuckets(double... buckets) {
 			checkIncreasing("sizeBuckets", buckets);
@@ -311,8 +317,8 @@ public final class HttpServerMetrics {
 			double previous = 0;
 			for (double value : values) {
 				if (!(value > previous)) {
-					throw new IllegalArgumentException(name + " must be positive and strictly increasing, got "
-							+ Arrays.toString(values));
+					throw new IllegalArgumentException(
+							name + " must be positive and strictly increasing, got " + Arrays.toString(values));
 				}
 				previous = value;
 			}

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A range of IPv4 or IPv6 client addresses in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}) or
- * a single address. Parsing never resolves host names: only address literals are accepted.
+ * A range of IPv4 or IPv6 client addresses in CIDR notation ({@code 10.0.0.0/8},
+ * {@code ::1/128}) or a single address. Parsing never resolves host names: only address
+ * literals are accepted.
  * <p>
  * Usage: <pre>{@code
  * AddressRange prometheus = AddressRange.parse("10.0.0.0/8");
@@ -31,9 +32,11 @@ public final class AddressRange {
 
 	/**
 	 * Parses a CIDR range or a single address.
-	 * @param cidr for example {@code 192.168.0.0/16}, {@code 127.0.0.1} or {@code fd00::/8}
+	 * @param cidr for example {@code 192.168.0.0/16}, {@code 127.0.0.1} or
+	 * {@code fd00::/8}
 	 * @return the range
-	 * @throws IllegalArgumentException naming the value and the expected form when it is not valid
+	 * @throws IllegalArgumentException naming the value and the expected form when it is
+	 * not valid
 	 */
 	public static AddressRange parse(String cidr) {
 		String trimmed = cidr.trim();
@@ -62,7 +65,8 @@ public final class AddressRange {
 
 	/**
 	 * Tells whether an address lies in this range.
-	 * @param address an address literal such as {@code ServletRequest.getRemoteAddr()} returns
+	 * @param address an address literal such as {@code ServletRequest.getRemoteAddr()}
+	 * returns
 	 * @return {@code false} for anything that is not an address literal or lies outside
 	 */
 	public boolean contains(@Nullable String address) {
@@ -125,13 +129,15 @@ public final class AddressRange {
 		String literal = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
 		for (int i = 0; i < literal.length(); i++) {
 			char c = literal.charAt(i);
-			// Only hex digits, colons, dots (embedded IPv4) and a zone id; never a host name.
+			// Only hex digits, colons, dots (embedded IPv4) and a zone id; never a host
+			// name.
 			if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%')) {
 				return null;
 			}
 		}
 		try {
-			// A string containing ':' is parsed as an IPv6 literal, never looked up; an IPv4-mapped
+			// A string containing ':' is parsed as an IPv6 literal, never looked up; an
+			// IPv4-mapped
 			// address comes back as IPv4, so ::ffff:10.0.0.1 matches 10.0.0.0/8.
 			InetAddress parsed = InetAddress.getByName(literal);
 			return parsed.getAddress();

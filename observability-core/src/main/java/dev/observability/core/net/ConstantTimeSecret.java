@@ -7,8 +7,8 @@ import java.security.NoSuchAlgorithmException;
 /**
  * A secret (token or password) that is checked in constant time and never printed.
  * <p>
- * Both sides are hashed before the comparison, so the time taken depends neither on where the first
- * differing character is nor on the secret's length.
+ * Both sides are hashed before the comparison, so the time taken depends neither on where
+ * the first differing character is nor on the secret's length.
  */
 public final class ConstantTimeSecret {
 

@@ -1,5 +1,6 @@
 /**
- * Network helpers for guarding endpoints: client address ranges and constant-time secret checks.
+ * Network helpers for guarding endpoints: client address ranges and constant-time secret
+ * checks.
  */
 @NullMarked
 package dev.observability.core.net;

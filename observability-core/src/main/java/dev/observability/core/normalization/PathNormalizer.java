@@ -9,14 +9,15 @@ import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Normalizes request paths that matched no route, so that {@code /users/123} and {@code /users/456}
- * share the series {@code /users/{id}}.
+ * Normalizes request paths that matched no route, so that {@code /users/123} and
+ * {@code /users/456} share the series {@code /users/{id}}.
  * <p>
- * Each segment is classified on its own: numbers become {@code {id}}, UUIDs {@code {uuid}}, dates
- * ({@code 2024-01-31...}) {@code {date}}, e-mail addresses {@code {email}}, hex strings of 16 or more
- * characters {@code {hash}}, JWTs and other long opaque tokens {@code {token}}. The query string and
- * fragment are dropped, empty segments collapse, and past {@code maxSegments} segments the rest becomes
- * {@code /...}. Custom rules run first, each matching a whole segment. The work per path is bounded by
+ * Each segment is classified on its own: numbers become {@code {id}}, UUIDs
+ * {@code {uuid}}, dates ({@code 2024-01-31...}) {@code {date}}, e-mail addresses
+ * {@code {email}}, hex strings of 16 or more characters {@code {hash}}, JWTs and other
+ * long opaque tokens {@code {token}}. The query string and fragment are dropped, empty
+ * segments collapse, and past {@code maxSegments} segments the rest becomes {@code /...}.
+ * Custom rules run first, each matching a whole segment. The work per path is bounded by
  * {@code maxSegments}, whatever the input's length.
  * <p>
  * Usage: <pre>{@code
@@ -25,8 +26,7 @@ import org.jspecify.annotations.Nullable;
  *     .rule("[a-z]{2}-[A-Z]{2}", "{locale}")
  *     .build();
  * normalizer.normalize("/en-GB/users/123?tab=2"); // "/{locale}/users/{id}"
- * }</pre>
- * Normalizing never throws for any input.
+ * }</pre> Normalizing never throws for any input.
  */
 public final class PathNormalizer {
 
@@ -69,8 +69,10 @@ public final class PathNormalizer {
 	 */
 	public String normalize(String path) {
 		int end = endOfPath(path);
-		// While nothing had to change, the result is path[0, cleanEnd) and nothing is allocated: the
-		// common case of an unmatched path without ids (a scanner's /wp-login.php) costs one scan.
+		// While nothing had to change, the result is path[0, cleanEnd) and nothing is
+		// allocated: the
+		// common case of an unmatched path without ids (a scanner's /wp-login.php) costs
+		// one scan.
 		StringBuilder result = null;
 		int cleanEnd = 0;
 		int segments = 0;
@@ -140,7 +142,8 @@ public final class PathNormalizer {
 	/** Classifies one segment with a single scan; {@code null} keeps it verbatim. */
 	private static @Nullable String placeholder(String path, int start, int end) {
 		int length = end - start;
-		// Shapes with fixed positions first: they are decided without scanning the whole segment.
+		// Shapes with fixed positions first: they are decided without scanning the whole
+		// segment.
 		if (length == 36 && path.charAt(start + 8) == '-' && isUuid(path, start)) {
 			return "{uuid}";
 		}
@@ -255,12 +258,14 @@ public final class PathNormalizer {
 
 		/**
 		 * Adds a custom rule: a segment matching {@code regex} entirely is replaced by
-		 * {@code replacement}. Custom rules run before the built-in ones, in the order added.
+		 * {@code replacement}. Custom rules run before the built-in ones, in the order
+		 * added.
 		 * @param regex a Java regular expression matched against one whole segment
-		 * @param replacement the text that stands for the segment, for example {@code {locale}}
+		 * @param replacement the text that stands for the segment, for example
+		 * {@code {locale}}
 		 * @return this builder
-		 * @throws IllegalArgumentException if the regex is invalid, or the replacement is empty or
-		 * contains {@code /}
+		 * @throws IllegalArgumentException if the regex is invalid, or the replacement is
+		 * empty or contains {@code /}
 		 */
 		public Builder rule(String regex, String replacement) {
 			Objects.requireNonNull(regex, "regex must not be null");
@@ -274,8 +279,8 @@ public final class PathNormalizer {
 						"Invalid normalization pattern '" + regex + "': " + ex.getDescription(), ex);
 			}
 			if (replacement.isEmpty() || replacement.indexOf('/') >= 0) {
-				throw new IllegalArgumentException(
-						"Invalid normalization replacement '" + replacement + "': must be non-empty and contain no '/'");
+				throw new IllegalArgumentException("Invalid normalization replacement '" + replacement
+						+ "': must be non-empty and contain no '/'");
 			}
 			this.rules.add(new Rule(pattern, replacement));
 			return this;

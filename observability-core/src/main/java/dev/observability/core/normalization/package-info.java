@@ -1,6 +1,6 @@
 /**
- * Endpoint normalization: turns a raw request path that matched no route into a bounded template such
- * as {@code /users/{id}}.
+ * Endpoint normalization: turns a raw request path that matched no route into a bounded
+ * template such as {@code /users/{id}}.
  */
 @NullMarked
 package dev.observability.core.normalization;

@@ -32,7 +32,8 @@ final class CoreArchitectureTests {
 	void coreImportsNoOtherModuleOfOurs() {
 		noClasses().should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.observability.spring..", "dev.observability.celery..", "dev.observability.examples..")
+			.resideInAnyPackage("dev.observability.spring..", "dev.observability.celery..",
+					"dev.observability.examples..")
 			.check(this.core);
 	}
 

@@ -135,8 +135,7 @@ final class HttpServerMetricsTests {
 		});
 
 		long start = brokenMetrics.requestStarted();
-		assertThatNoException()
-			.isThrownBy(() -> brokenMetrics.requestFinished(start, "GET", "/a", 200, null, -1, -1));
+		assertThatNoException().isThrownBy(() -> brokenMetrics.requestFinished(start, "GET", "/a", 200, null, -1, -1));
 		assertThat(brokenMetrics.activeRequests()).isZero();
 	}
 

@@ -65,7 +65,8 @@ final class PathNormalizerTests {
 			/emoji/\ud83d\ude00/123      | /emoji/\ud83d\ude00/{id}
 			""")
 	void adversarialSegmentsStayBoundedAndNeverSplit(String path, String expected) {
-		// %2F is never a separator: the segment count (and so the work) stays what the raw path shows.
+		// %2F is never a separator: the segment count (and so the work) stays what the
+		// raw path shows.
 		assertThat(this.normalizer.normalize(path)).isEqualTo(expected);
 	}
 

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 
 /**
  * Binds the master switch. Every other auto-configuration of the starter is guarded by
- * {@link ConditionalOnEnabledObservability} as well, so {@code observability.enabled=false} leaves
- * no bean of ours in the context.
+ * {@link ConditionalOnEnabledObservability} as well, so
+ * {@code observability.enabled=false} leaves no bean of ours in the context.
  */
 @AutoConfiguration
 @ConditionalOnEnabledObservability

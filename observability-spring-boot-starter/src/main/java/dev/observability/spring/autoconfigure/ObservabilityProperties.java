@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public final class ObservabilityProperties {
 
 	/**
-	 * Whether the starter registers anything at all. When false it adds no bean of its own and the
-	 * application starts as if the starter were absent. Environment variable: OBSERVABILITY_ENABLED.
+	 * Whether the starter registers anything at all. When false it adds no bean of its
+	 * own and the application starts as if the starter were absent. Environment variable:
+	 * OBSERVABILITY_ENABLED.
 	 */
 	private boolean enabled = true;
 

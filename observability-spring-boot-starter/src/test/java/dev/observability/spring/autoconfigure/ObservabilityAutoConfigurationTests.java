@@ -35,8 +35,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ObservabilityAutoConfiguration} and the master switch {@code observability.enabled}
- * across every auto-configuration of the starter.
+ * Tests for {@link ObservabilityAutoConfiguration} and the master switch
+ * {@code observability.enabled} across every auto-configuration of the starter.
  */
 final class ObservabilityAutoConfigurationTests {
 
@@ -50,11 +50,11 @@ final class ObservabilityAutoConfigurationTests {
 		.withPropertyValues("management.endpoints.web.exposure.include=cardinality")
 		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
 				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
-				CardinalityEndpointAutoConfiguration.class, HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
-				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,
-				WebMvcObservationAutoConfiguration.class));
+				CardinalityEndpointAutoConfiguration.class, HttpNormalizationAutoConfiguration.class,
+				HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
+				MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+				PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				ObservationAutoConfiguration.class, WebMvcObservationAutoConfiguration.class));
 
 	@Test
 	void autoConfiguresEveryFeatureByDefault() {
@@ -139,8 +139,8 @@ final class ObservabilityAutoConfigurationTests {
 	}
 
 	/**
-	 * Names of the beans whose type, definition class or declaring configuration class belongs to one
-	 * of our packages.
+	 * Names of the beans whose type, definition class or declaring configuration class
+	 * belongs to one of our packages.
 	 */
 	static List<String> beansOfOurs(AssertableWebApplicationContext context) {
 		ConfigurableListableBeanFactory beanFactory = context.getSourceApplicationContext().getBeanFactory();

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server process started by a test, with its output in a log file under {@code target/}. Closing it
- * stops the process: politely first, then forcibly. A shutdown hook kills it should the test JVM itself
- * be stopped before the test gets to close it.
+ * A server process started by a test, with its output in a log file under
+ * {@code target/}. Closing it stops the process: politely first, then forcibly. A
+ * shutdown hook kills it should the test JVM itself be stopped before the test gets to
+ * close it.
  */
 final class ChildProcess implements AutoCloseable {
 
@@ -95,7 +96,8 @@ final class ChildProcess implements AutoCloseable {
 				Runtime.getRuntime().removeShutdownHook(this.killOnExit);
 			}
 			catch (IllegalStateException ex) {
-				// The JVM is shutting down: the hook runs anyway, and the process is gone.
+				// The JVM is shutting down: the hook runs anyway, and the process is
+				// gone.
 			}
 		}
 	}

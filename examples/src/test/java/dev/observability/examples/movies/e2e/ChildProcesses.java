@@ -10,8 +10,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The child processes of one end-to-end test class. Registered as a static
- * {@code @RegisterExtension} field, it prints the tail of every process's output when a test or the
- * class set-up fails, and stops every process after the class, whatever happened.
+ * {@code @RegisterExtension} field, it prints the tail of every process's output when a
+ * test or the class set-up fails, and stops every process after the class, whatever
+ * happened.
  */
 final class ChildProcesses implements TestWatcher, AfterAllCallback {
 

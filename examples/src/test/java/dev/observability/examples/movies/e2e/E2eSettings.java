@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What the {@code e2e} Maven profile hands to the end-to-end tests as system properties: the packaged
- * example jar, the {@code prometheus} and {@code promtool} binaries, and where child process output goes.
+ * What the {@code e2e} Maven profile hands to the end-to-end tests as system properties:
+ * the packaged example jar, the {@code prometheus} and {@code promtool} binaries, and
+ * where child process output goes.
  * <p>
- * A missing binary skips the tests that need it, saying so, except in CI ({@code CI=true}), where
- * {@code .ci/run} installs it and its absence fails the build.
+ * A missing binary skips the tests that need it, saying so, except in CI
+ * ({@code CI=true}), where {@code .ci/run} installs it and its absence fails the build.
  */
 final class E2eSettings {
 
@@ -40,13 +41,15 @@ final class E2eSettings {
 	}
 
 	static String java() {
-		// The JDK that runs the tests also runs the app, so a build on another JDK tests that JDK.
+		// The JDK that runs the tests also runs the app, so a build on another JDK tests
+		// that JDK.
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 	/**
-	 * Resolves a binary up front, so that a missing one is reported with advice rather than as an
-	 * {@code IOException} from {@code ProcessBuilder}. A bare name is looked up on the {@code PATH}.
+	 * Resolves a binary up front, so that a missing one is reported with advice rather
+	 * than as an {@code IOException} from {@code ProcessBuilder}. A bare name is looked
+	 * up on the {@code PATH}.
 	 */
 	private static String executable(String property, String defaultName) {
 		String name = System.getProperty(property, defaultName);

@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged example app, run as a user runs it: {@code java -jar} on a free loopback port.
+ * The packaged example app, run as a user runs it: {@code java -jar} on a free loopback
+ * port.
  */
 final class ExampleApp implements AutoCloseable {
 
@@ -28,27 +29,31 @@ final class ExampleApp implements AutoCloseable {
 
 	/**
 	 * Starts the app without waiting for it.
-	 * @param processes where the process is registered, to be stopped after the test class
+	 * @param processes where the process is registered, to be stopped after the test
+	 * class
 	 * @param name names the log file under {@code target/e2e-logs}
 	 * @param environment environment variables to add
 	 * @return the starting app
 	 */
-	static ExampleApp start(ChildProcesses processes, String name, Map<String, String> environment)
-			throws IOException {
+	static ExampleApp start(ChildProcesses processes, String name, Map<String, String> environment) throws IOException {
 		int port = FreePorts.next();
 		ProcessBuilder builder = new ProcessBuilder(E2eSettings.java(), "-jar", E2eSettings.exampleJar().toString(),
 				"--server.address=127.0.0.1", "--server.port=" + port);
-		// Away from the repository, so no stray application.yml or config/ directory is picked up.
+		// Away from the repository, so no stray application.yml or config/ directory is
+		// picked up.
 		builder.directory(E2eSettings.logDirectory().toFile());
 		// Switches set in the shell that runs the build must not decide what a test sees.
-		builder.environment().keySet().removeIf((variable) -> variable.startsWith("OBSERVABILITY_")
-				|| variable.equals("METRICS_ENABLED") || variable.startsWith("SPRING_"));
+		builder.environment()
+			.keySet()
+			.removeIf((variable) -> variable.startsWith("OBSERVABILITY_") || variable.equals("METRICS_ENABLED")
+					|| variable.startsWith("SPRING_"));
 		builder.environment().putAll(environment);
 		return new ExampleApp(processes.start(name, builder), port);
 	}
 
 	/**
-	 * Waits, bounded, until {@code /actuator/health} reports {@code UP}; fails at once if the app exits.
+	 * Waits, bounded, until {@code /actuator/health} reports {@code UP}; fails at once if
+	 * the app exits.
 	 * @return this app
 	 */
 	ExampleApp awaitHealthy() {

@@ -5,8 +5,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * Free TCP ports on the loopback interface, so that tests never collide with each other or with a
- * Prometheus service already listening on 9090.
+ * Free TCP ports on the loopback interface, so that tests never collide with each other
+ * or with a Prometheus service already listening on 9090.
  */
 final class FreePorts {
 

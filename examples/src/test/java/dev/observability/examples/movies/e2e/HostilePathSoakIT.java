@@ -25,11 +25,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The heap soak of {@code docs/reliability.md}: the packaged example app receives a million requests
- * for unique random paths (404s, as a scanner sends them) and its heap after a full GC is compared
- * before and after. Too long for every build: run it on purpose with
+ * The heap soak of {@code docs/reliability.md}: the packaged example app receives a
+ * million requests for unique random paths (404s, as a scanner sends them) and its heap
+ * after a full GC is compared before and after. Too long for every build: run it on
+ * purpose with
  * {@code ./mvnw -pl examples -am verify -Pe2e -Dit.test=HostilePathSoakIT -De2e.soak=true
- * -Dsurefire.failIfNoSpecifiedTests=false} (add {@code -De2e.soak.requests=N} for another count).
+ * -Dsurefire.failIfNoSpecifiedTests=false} (add {@code -De2e.soak.requests=N} for another
+ * count).
  */
 @EnabledIfSystemProperty(named = "e2e.soak", matches = "true")
 final class HostilePathSoakIT {
@@ -48,7 +50,8 @@ final class HostilePathSoakIT {
 	void heapStaysBoundedUnderAMillionUniquePaths() throws Exception {
 		int requests = Integer.getInteger("e2e.soak.requests", 1_000_000);
 		ExampleApp app = ExampleApp.start(processes, "soak", Map.of()).awaitHealthy();
-		// Warm-up: JIT, pools, the overflow series and the limiter's full budget exist before the baseline.
+		// Warm-up: JIT, pools, the overflow series and the limiter's full budget exist
+		// before the baseline.
 		send(app, 20_000);
 		long before = heapAfterGc(app);
 		long started = System.nanoTime();
@@ -57,7 +60,9 @@ final class HostilePathSoakIT {
 		long after = heapAfterGc(app);
 
 		List<TextExposition.Sample> scrape = TextExposition.parse(app.get("/metrics").body());
-		long series = scrape.stream().filter((sample) -> sample.name().equals("http_server_requests_seconds_count")).count();
+		long series = scrape.stream()
+			.filter((sample) -> sample.name().equals("http_server_requests_seconds_count"))
+			.count();
 		double counted = scrape.stream()
 			.filter((sample) -> sample.name().equals("http_server_requests_seconds_count"))
 			.filter((sample) -> sample.has("status", "404"))
@@ -72,14 +77,19 @@ final class HostilePathSoakIT {
 		System.out.print(report);
 
 		assertThat(errors).isZero();
-		// The client may resend a GET whose keep-alive connection the server closed (Tomcat closes one every
-		// 100 requests), so the server can see a handful more requests than were sent, never fewer.
+		// The client may resend a GET whose keep-alive connection the server closed
+		// (Tomcat closes one every
+		// 100 requests), so the server can see a handful more requests than were sent,
+		// never fewer.
 		assertThat(counted).as("every 404 counted").isBetween(requests + 20_000.0, requests * 1.0001 + 20_000);
 		assertThat(series).as("http_server_requests series").isLessThan(200);
 		assertThat(after - before).as("heap growth in bytes").isLessThan(20L * 1024 * 1024);
 	}
 
-	/** Sends unique random paths from a few threads; returns how many answers were not 404. */
+	/**
+	 * Sends unique random paths from a few threads; returns how many answers were not
+	 * 404.
+	 */
 	private long send(ExampleApp app, int count) throws Exception {
 		AtomicLong next = new AtomicLong();
 		AtomicLong unexpected = new AtomicLong();
@@ -111,7 +121,8 @@ final class HostilePathSoakIT {
 	private static long heapAfterGc(ExampleApp app) throws IOException, InterruptedException {
 		Path jcmd = Path.of(E2eSettings.java()).resolveSibling("jcmd");
 		for (int i = 0; i < 2; i++) {
-			Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run").redirectErrorStream(true)
+			Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "GC.run")
+				.redirectErrorStream(true)
 				.start();
 			gc.getInputStream().readAllBytes();
 			assertThat(gc.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End-to-end tests of the packaged example switched off by an environment variable, as a deployment
- * does it: the scrape endpoint is gone, the application and its health check are not.
+ * End-to-end tests of the packaged example switched off by an environment variable, as a
+ * deployment does it: the scrape endpoint is gone, the application and its health check
+ * are not.
  */
 final class MetricsDisabledE2eIT {
 
@@ -26,7 +27,8 @@ final class MetricsDisabledE2eIT {
 
 	@BeforeAll
 	static void startOneAppPerSwitch() throws Exception {
-		// All at once: the start-ups overlap instead of adding up. The extension stops them.
+		// All at once: the start-ups overlap instead of adding up. The extension stops
+		// them.
 		for (String variable : SWITCHES) {
 			apps.put(variable, ExampleApp.start(processes, "disabled-by-" + variable, Map.of(variable, "false")));
 		}

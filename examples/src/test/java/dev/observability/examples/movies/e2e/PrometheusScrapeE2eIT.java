@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End-to-end tests of the packaged example's {@code /metrics}: the exact counts {@code curl} shows,
- * {@code promtool}'s verdict on the exposition, and what a real Prometheus computes from it with the
- * queries of a RED dashboard. One app and one Prometheus serve the whole class.
+ * End-to-end tests of the packaged example's {@code /metrics}: the exact counts
+ * {@code curl} shows, {@code promtool}'s verdict on the exposition, and what a real
+ * Prometheus computes from it with the queries of a RED dashboard. One app and one
+ * Prometheus serve the whole class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 final class PrometheusScrapeE2eIT {
@@ -46,7 +47,10 @@ final class PrometheusScrapeE2eIT {
 			new Traffic("/api/movies/7", 404, 20), new Traffic("/api/unavailable", 500, 10),
 			new Traffic("/api/boom", 500, 5));
 
-	/** Long enough for a dozen 1 s scrapes, so that {@code rate()} has samples to work with. */
+	/**
+	 * Long enough for a dozen 1 s scrapes, so that {@code rate()} has samples to work
+	 * with.
+	 */
 	private static final Duration TRAFFIC_SPREAD = Duration.ofSeconds(15);
 
 	private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
@@ -59,19 +63,23 @@ final class PrometheusScrapeE2eIT {
 	private static final String MOVIE_P95 = "histogram_quantile(0.95, sum by (le, uri) "
 			+ "(rate(http_server_requests_seconds_bucket{uri=\"/api/movies/{id}\"}[1m])))";
 
-	/** One series per distinct value of the label: exactly one means every series carries it. */
+	/**
+	 * One series per distinct value of the label: exactly one means every series carries
+	 * it.
+	 */
 	private static final String APPLICATIONS = "group by (application) (http_server_requests_seconds_count)";
 
 	/**
-	 * The metrics that promtool 2.42 reports lint problems for, none of them ours: Micrometer's JVM,
-	 * process and Tomcat binders, registered by Spring Boot. They are warnings about naming, not errors:
+	 * The metrics that promtool 2.42 reports lint problems for, none of them ours:
+	 * Micrometer's JVM, process and Tomcat binders, registered by Spring Boot. They are
+	 * warnings about naming, not errors:
 	 * <ul>
-	 * <li>{@code jvm_compilation_time_ms_total}, {@code process_cpu_time_ns_total}: "metric names should
-	 * not contain abbreviated units";</li>
-	 * <li>{@code system_cpu_count}: "non-histogram and non-summary metrics should not have "_count"
-	 * suffix";</li>
-	 * <li>{@code tomcat_sessions_*}: "no help text" (Micrometer's {@code TomcatMetrics} gives them no
-	 * description).</li>
+	 * <li>{@code jvm_compilation_time_ms_total}, {@code process_cpu_time_ns_total}:
+	 * "metric names should not contain abbreviated units";</li>
+	 * <li>{@code system_cpu_count}: "non-histogram and non-summary metrics should not
+	 * have "_count" suffix";</li>
+	 * <li>{@code tomcat_sessions_*}: "no help text" (Micrometer's {@code TomcatMetrics}
+	 * gives them no description).</li>
 	 * </ul>
 	 * A lint problem on any other metric, ours in particular, fails the test.
 	 */
@@ -95,7 +103,8 @@ final class PrometheusScrapeE2eIT {
 
 	@AfterAll
 	static void stopPrometheus() {
-		// Also deletes its temporary TSDB; the extension stops the app and anything else left.
+		// Also deletes its temporary TSDB; the extension stops the app and anything else
+		// left.
 		if (prometheus != null) {
 			prometheus.close();
 		}
@@ -133,7 +142,8 @@ final class PrometheusScrapeE2eIT {
 	@Test
 	@Order(2)
 	void prometheusComputesRatesAndLatencyFromTheScrapes() throws Exception {
-		// Started here, not for the class, so that only this test is skipped where Prometheus is missing.
+		// Started here, not for the class, so that only this test is skipped where
+		// Prometheus is missing.
 		prometheus = PrometheusServer.start(processes, JOB, app.port()).awaitReady();
 		driveTraffic();
 		Consumer<Double> positive = (value) -> assertThat(value).isPositive();
@@ -148,7 +158,8 @@ final class PrometheusScrapeE2eIT {
 					.hasEntrySatisfying(List.of(MOVIE_ROUTE, "404"), positive)
 					.hasEntrySatisfying(List.of("/api/unavailable", "500"), positive)
 					.hasEntrySatisfying(List.of("/api/boom", "500"), positive);
-				// The latest scraped counters: every request sent, none lost or double counted.
+				// The latest scraped counters: every request sent, none lost or double
+				// counted.
 				assertThat(byUriAndStatus(prometheus.query(REQUEST_TOTAL))).as(REQUEST_TOTAL)
 					.containsEntry(List.of(MOVIE_ROUTE, "404"), 20.0)
 					.containsEntry(List.of("/api/unavailable", "500"), 10.0)
@@ -176,19 +187,23 @@ final class PrometheusScrapeE2eIT {
 			.isIn(0, Promtool.LINT_PROBLEMS);
 		assertThat(report.lintedMetrics()).as("metrics with lint problems").isSubsetOf(FOREIGN_LINT_PROBLEMS);
 
-		// Proof that the check above can fail: one malformed line is reported as an error.
+		// Proof that the check above can fail: one malformed line is reported as an
+		// error.
 		Promtool.Report broken = Promtool.checkMetrics(exposition + "movies_broken{uri=\"/api\" 1\n",
 				"promtool-broken");
 		assertThat(broken.exitCode()).as("exit code for a malformed line").isEqualTo(Promtool.PARSE_ERROR);
 		assertThat(broken.errors()).as("errors for a malformed line").isNotEmpty();
 	}
 
-	/** The Prometheus text format, as {@code curl /metrics} gets it: no {@code Accept} header. */
+	/**
+	 * The Prometheus text format, as {@code curl /metrics} gets it: no {@code Accept}
+	 * header.
+	 */
 	private static String scrapeText() throws Exception {
 		HttpResponse<String> response = app.get("/metrics");
 		assertThat(response.statusCode()).as("GET /metrics").isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("text/plain"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
 		return response.body();
 	}
 
@@ -217,7 +232,10 @@ final class PrometheusScrapeE2eIT {
 		}
 	}
 
-	/** Every kind of request spread evenly over the run, so that each scrape sees all of them move. */
+	/**
+	 * Every kind of request spread evenly over the run, so that each scrape sees all of
+	 * them move.
+	 */
 	private static List<Traffic> schedule() {
 		record Slot(double at, Traffic traffic) {
 		}

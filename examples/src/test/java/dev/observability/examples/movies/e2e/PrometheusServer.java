@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Prometheus server scraping one target every second, with its configuration and TSDB in a
- * temporary directory that is deleted on close.
+ * A real Prometheus server scraping one target every second, with its configuration and
+ * TSDB in a temporary directory that is deleted on close.
  */
 final class PrometheusServer implements AutoCloseable {
 
@@ -43,9 +43,11 @@ final class PrometheusServer implements AutoCloseable {
 
 	/**
 	 * Starts Prometheus without waiting for it.
-	 * @param processes where the process is registered, to be stopped after the test class
+	 * @param processes where the process is registered, to be stopped after the test
+	 * class
 	 * @param job the scrape job name, the {@code job} label of every series
-	 * @param targetPort the port of the app whose {@code /metrics} is scraped on 127.0.0.1
+	 * @param targetPort the port of the app whose {@code /metrics} is scraped on
+	 * 127.0.0.1
 	 * @return the starting server
 	 */
 	static PrometheusServer start(ChildProcesses processes, String job, int targetPort) throws IOException {
@@ -74,7 +76,8 @@ final class PrometheusServer implements AutoCloseable {
 	}
 
 	/**
-	 * Waits, bounded, until {@code /-/ready} answers 200; fails at once if Prometheus exits.
+	 * Waits, bounded, until {@code /-/ready} answers 200; fails at once if Prometheus
+	 * exits.
 	 * @return this server
 	 */
 	PrometheusServer awaitReady() {
@@ -98,7 +101,8 @@ final class PrometheusServer implements AutoCloseable {
 	 * Runs an instant query.
 	 * @param promql the query
 	 * @return the series of the resulting vector
-	 * @throws IllegalStateException if Prometheus rejects the query, which no retry would fix
+	 * @throws IllegalStateException if Prometheus rejects the query, which no retry would
+	 * fix
 	 */
 	List<Series> query(String promql) throws IOException, InterruptedException {
 		HttpResponse<String> response = LoopbackHttp
@@ -115,7 +119,8 @@ final class PrometheusServer implements AutoCloseable {
 			for (Map.Entry<String, JsonNode> label : result.path("metric").properties()) {
 				labels.put(label.getKey(), label.getValue().asString());
 			}
-			// "value" is [timestamp, "value"], the value as a string so that NaN and +Inf survive JSON.
+			// "value" is [timestamp, "value"], the value as a string so that NaN and +Inf
+			// survive JSON.
 			series.add(new Series(labels, SampleValues.parse(result.path("value").path(1).asString())));
 		}
 		return series;

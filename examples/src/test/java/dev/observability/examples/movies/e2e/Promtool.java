@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@code promtool check metrics}, which reads an exposition on stdin.
  * <p>
- * Its exit codes (Prometheus {@code cmd/promtool/main.go}, {@code CheckMetrics}) tell the two kinds of
- * finding apart: 1 when the text cannot be parsed, printed as {@code error while linting: ...}; 3 when it
- * parses but has lint problems (naming, units, help text), printed one per line as
- * {@code <metric> <problem>}; 0 when it has neither. The Debian 2.42 build has no {@code --lint} flag
- * for {@code check metrics}, so the lint problems are always reported and must be sorted by the caller.
+ * Its exit codes (Prometheus {@code cmd/promtool/main.go}, {@code CheckMetrics}) tell the
+ * two kinds of finding apart: 1 when the text cannot be parsed, printed as
+ * {@code error while linting: ...}; 3 when it parses but has lint problems (naming,
+ * units, help text), printed one per line as {@code <metric> <problem>}; 0 when it has
+ * neither. The Debian 2.42 build has no {@code --lint} flag for {@code check metrics}, so
+ * the lint problems are always reported and must be sorted by the caller.
  */
 final class Promtool {
 
@@ -57,7 +58,9 @@ final class Promtool {
 	 */
 	record Report(int exitCode, List<String> output) {
 
-		/** Lines reporting that the exposition is not valid, as opposed to lint problems. */
+		/**
+		 * Lines reporting that the exposition is not valid, as opposed to lint problems.
+		 */
 		List<String> errors() {
 			return this.output.stream().filter((line) -> line.startsWith("error")).toList();
 		}

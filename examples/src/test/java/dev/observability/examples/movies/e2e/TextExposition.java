@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the samples of a Prometheus text format exposition, as {@code curl /metrics} shows them.
+ * Reads the samples of a Prometheus text format exposition, as {@code curl /metrics}
+ * shows them.
  */
 final class TextExposition {
 
@@ -37,7 +38,9 @@ final class TextExposition {
 		return new Sample(line.substring(0, nameEnd), labels, SampleValues.parse(valueAndTimestamp[0]));
 	}
 
-	/** Parses {@code name="value",...}} and returns the position after the closing brace. */
+	/**
+	 * Parses {@code name="value",...}} and returns the position after the closing brace.
+	 */
 	private static int parseLabels(String line, int start, Map<String, String> labels) {
 		int position = start;
 		while (line.charAt(position) != '}') {

@@ -12,7 +12,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/cardinality}: series per metric, the limits, and the tags that overflowed.
+ * {@code /actuator/cardinality}: series per metric, the limits, and the tags that
+ * overflowed.
  */
 @Endpoint(id = "cardinality")
 public final class CardinalityEndpoint {

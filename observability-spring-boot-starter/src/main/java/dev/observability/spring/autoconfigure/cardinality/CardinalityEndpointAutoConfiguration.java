@@ -16,9 +16,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The Actuator extras of the cardinality limits, switched on when Actuator is present: the
- * {@code cardinality} endpoint (expose it with {@code management.endpoints.web.exposure.include}) and
- * the {@code cardinality} health contributor.
+ * The Actuator extras of the cardinality limits, switched on when Actuator is present:
+ * the {@code cardinality} endpoint (expose it with
+ * {@code management.endpoints.web.exposure.include}) and the {@code cardinality} health
+ * contributor.
  */
 @AutoConfiguration(after = CardinalityLimitAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")

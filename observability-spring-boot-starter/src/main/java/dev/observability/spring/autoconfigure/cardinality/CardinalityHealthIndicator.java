@@ -10,8 +10,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Reports the metrics whose tags overflowed or that were refused. Always {@code UP}: an overflow
- * costs detail, not availability, and must never make an orchestrator restart the application.
+ * Reports the metrics whose tags overflowed or that were refused. Always {@code UP}: an
+ * overflow costs detail, not availability, and must never make an orchestrator restart
+ * the application.
  */
 final class CardinalityHealthIndicator extends AbstractHealthIndicator {
 

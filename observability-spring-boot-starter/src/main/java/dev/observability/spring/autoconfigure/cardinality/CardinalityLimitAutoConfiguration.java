@@ -17,8 +17,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Cardinality limits for every meter of the application's registries. The limiter is also a
- * {@code MeterBinder}, so Spring Boot registers its overflow counters in each registry.
+ * Cardinality limits for every meter of the application's registries. The limiter is also
+ * a {@code MeterBinder}, so Spring Boot registers its overflow counters in each registry.
  */
 @AutoConfiguration(
 		beforeName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -33,7 +33,8 @@ public final class CardinalityLimitAutoConfiguration {
 		CardinalityLimiter.Builder builder = CardinalityLimiter.builder()
 			.maxTagsPerMetric(properties.getMaxTagsPerMetric())
 			.maxValuesPerTag(properties.getMaxValuesPerTag());
-		// Route templates are bounded by the code; the HTTP filter limits unmatched paths itself.
+		// Route templates are bounded by the code; the HTTP filter limits unmatched paths
+		// itself.
 		for (HttpServerMeters meter : HttpServerMeters.values()) {
 			if (Arrays.asList(meter.getKeyNames()).contains(HttpServerMeters.HttpServerKeys.URI)) {
 				builder.exempt(meter.getName(), HttpServerMeters.HttpServerKeys.URI.asString());
@@ -51,8 +52,8 @@ public final class CardinalityLimitAutoConfiguration {
 	}
 
 	/**
-	 * Runs after the other filters, so that it bounds the ids that are really registered (after renames
-	 * and added tags).
+	 * Runs after the other filters, so that it bounds the ids that are really registered
+	 * (after renames and added tags).
 	 */
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)

@@ -10,24 +10,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Cardinality limits applied to every meter. A tag value beyond its budget is recorded as
- * "__overflow__" (totals stay right) and counted in observability_cardinality_overflow_total.
+ * "__overflow__" (totals stay right) and counted in
+ * observability_cardinality_overflow_total.
  */
 @ConfigurationProperties("observability.metrics.cardinality")
 public final class CardinalityProperties {
 
 	/**
-	 * Maximum number of tags a meter may have; a meter with more is refused, with one warning.
+	 * Maximum number of tags a meter may have; a meter with more is refused, with one
+	 * warning.
 	 */
 	private int maxTagsPerMetric = 10;
 
 	/**
-	 * Maximum number of distinct values per tag of a meter; further values become "__overflow__".
+	 * Maximum number of distinct values per tag of a meter; further values become
+	 * "__overflow__".
 	 */
 	private int maxValuesPerTag = 100;
 
 	/**
-	 * Limits for single meters, by meter name in Micrometer's dotted form (in YAML, quote names with
-	 * dots as "[http.server.requests]").
+	 * Limits for single meters, by meter name in Micrometer's dotted form (in YAML, quote
+	 * names with dots as "[http.server.requests]").
 	 */
 	private Map<String, Limits> overrides = new LinkedHashMap<>();
 
@@ -90,7 +93,8 @@ public final class CardinalityProperties {
 
 	static int atLeastOne(String property, int value) {
 		if (value < 1) {
-			throw new InvalidObservabilityPropertyException(property, Integer.toString(value), "a whole number of 1 or more");
+			throw new InvalidObservabilityPropertyException(property, Integer.toString(value),
+					"a whole number of 1 or more");
 		}
 		return value;
 	}

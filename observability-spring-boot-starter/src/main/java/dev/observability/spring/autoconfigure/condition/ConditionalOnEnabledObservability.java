@@ -9,9 +9,10 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Matches when the master switch {@code observability.enabled} and every named feature switch are on.
- * Each switch defaults to {@code true}. A value that is not a boolean fails start-up with a message
- * naming the property, instead of silently counting as {@code false}.
+ * Matches when the master switch {@code observability.enabled} and every named feature
+ * switch are on. Each switch defaults to {@code true}. A value that is not a boolean
+ * fails start-up with a message naming the property, instead of silently counting as
+ * {@code false}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })

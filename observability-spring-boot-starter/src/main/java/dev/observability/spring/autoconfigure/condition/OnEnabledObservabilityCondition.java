@@ -9,9 +9,9 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * {@link ConditionalOnEnabledObservability}'s condition. Binds each switch with Spring Boot's
- * {@link Binder} so that {@code False}, {@code no} or {@code 0} work as the seeds wrote them and a
- * typo fails with a {@code BindException} naming the property.
+ * {@link ConditionalOnEnabledObservability}'s condition. Binds each switch with Spring
+ * Boot's {@link Binder} so that {@code False}, {@code no} or {@code 0} work as the seeds
+ * wrote them and a typo fails with a {@code BindException} naming the property.
  */
 final class OnEnabledObservabilityCondition extends SpringBootCondition {
 

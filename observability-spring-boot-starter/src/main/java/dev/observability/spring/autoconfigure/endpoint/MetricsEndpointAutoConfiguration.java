@@ -13,9 +13,10 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Serves the Prometheus registry on the application port at {@code observability.metrics.endpoint.path}
- * (default {@code /metrics}), without requiring Actuator. When metrics are disabled nothing is mapped
- * there and the path answers 404 like any unknown path.
+ * Serves the Prometheus registry on the application port at
+ * {@code observability.metrics.endpoint.path} (default {@code /metrics}), without
+ * requiring Actuator. When metrics are disabled nothing is mapped there and the path
+ * answers 404 like any unknown path.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",

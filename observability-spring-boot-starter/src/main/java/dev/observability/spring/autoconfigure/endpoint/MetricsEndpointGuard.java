@@ -11,9 +11,9 @@ import dev.observability.spring.autoconfigure.env.InvalidObservabilityPropertyEx
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides whether a scrape request may read the metrics. The address allowlist applies first (403);
- * then, when a token or basic credentials are configured, the request must present one of them (401).
- * Secrets are compared in constant time and never logged.
+ * Decides whether a scrape request may read the metrics. The address allowlist applies
+ * first (403); then, when a token or basic credentials are configured, the request must
+ * present one of them (401). Secrets are compared in constant time and never logged.
  */
 final class MetricsEndpointGuard {
 
@@ -52,8 +52,7 @@ final class MetricsEndpointGuard {
 					"(not set)", "a value whenever the other basic-auth credential is set");
 		}
 		return new MetricsEndpointGuard(List.copyOf(ranges), (token != null) ? ConstantTimeSecret.of(token) : null,
-				basic.getUsername(),
-				(basic.getPassword() != null) ? ConstantTimeSecret.of(basic.getPassword()) : null);
+				basic.getUsername(), (basic.getPassword() != null) ? ConstantTimeSecret.of(basic.getPassword()) : null);
 	}
 
 	/**
@@ -124,7 +123,8 @@ final class MetricsEndpointGuard {
 		if (colon < 0 || this.basicPassword == null || this.basicUsername == null) {
 			return false;
 		}
-		// Check both parts every time so a wrong user name takes as long as a wrong password.
+		// Check both parts every time so a wrong user name takes as long as a wrong
+		// password.
 		boolean user = ConstantTimeSecret.of(this.basicUsername).matches(decoded.substring(0, colon));
 		boolean password = this.basicPassword.matches(decoded.substring(colon + 1));
 		return user & password;

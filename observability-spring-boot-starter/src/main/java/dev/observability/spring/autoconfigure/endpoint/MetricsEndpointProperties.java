@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The scrape endpoint on the application port and its optional guards. Each guard is off until
- * configured; when several are configured, a request must pass all of them.
+ * The scrape endpoint on the application port and its optional guards. Each guard is off
+ * until configured; when several are configured, a request must pass all of them.
  */
 @ConfigurationProperties("observability.metrics.endpoint")
 public final class MetricsEndpointProperties {
@@ -22,8 +22,8 @@ public final class MetricsEndpointProperties {
 	private String path = "/metrics";
 
 	/**
-	 * Bearer token that scrapers must send in the Authorization header. Compared in constant time, never
-	 * logged.
+	 * Bearer token that scrapers must send in the Authorization header. Compared in
+	 * constant time, never logged.
 	 */
 	private @Nullable String token;
 
@@ -33,8 +33,8 @@ public final class MetricsEndpointProperties {
 	private final BasicAuth basicAuth = new BasicAuth();
 
 	/**
-	 * Client address ranges (CIDR, IPv4 or IPv6) allowed to scrape; others get 403. Empty allows every
-	 * address.
+	 * Client address ranges (CIDR, IPv4 or IPv6) allowed to scrape; others get 403. Empty
+	 * allows every address.
 	 */
 	private List<String> allowedAddresses = new ArrayList<>();
 
@@ -124,8 +124,8 @@ public final class MetricsEndpointProperties {
 		private @Nullable String username;
 
 		/**
-		 * Password that scrapers must send; set together with the user name. Compared in constant time,
-		 * never logged.
+		 * Password that scrapers must send; set together with the user name. Compared in
+		 * constant time, never logged.
 		 */
 		private @Nullable String password;
 

@@ -14,15 +14,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Serves the registry in the format the scraper's {@code Accept} header asks for: OpenMetrics for
- * Prometheus (which asks for it first, and which exemplars need), the Prometheus text format for
- * {@code curl} and anything else.
+ * Serves the registry in the format the scraper's {@code Accept} header asks for:
+ * OpenMetrics for Prometheus (which asks for it first, and which exemplars need), the
+ * Prometheus text format for {@code curl} and anything else.
  */
 final class MetricsScrapeServlet extends HttpServlet {
 
 	private static final long serialVersionUID = 1L;
 
-	/** The route attribute the HTTP metrics filter reads, so scrapes are tagged with this path. */
+	/**
+	 * The route attribute the HTTP metrics filter reads, so scrapes are tagged with this
+	 * path.
+	 */
 	private static final String ROUTE_ATTRIBUTE = HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE;
 
 	private final transient PrometheusMeterRegistry registry;

@@ -1,9 +1,9 @@
 package dev.observability.spring.autoconfigure.env;
 
 /**
- * Thrown at start-up when an {@code observability.*} property holds a value the starter cannot use.
- * {@link ObservabilityFailureAnalyzer} turns it into a message naming the property, the value and what
- * is allowed.
+ * Thrown at start-up when an {@code observability.*} property holds a value the starter
+ * cannot use. {@link ObservabilityFailureAnalyzer} turns it into a message naming the
+ * property, the value and what is allowed.
  */
 public final class InvalidObservabilityPropertyException extends IllegalArgumentException {
 
@@ -17,9 +17,11 @@ public final class InvalidObservabilityPropertyException extends IllegalArgument
 
 	/**
 	 * Creates a new instance.
-	 * @param property the property name, for example {@code observability.metrics.endpoint.path}
+	 * @param property the property name, for example
+	 * {@code observability.metrics.endpoint.path}
 	 * @param value the offending value as the user wrote it; never pass a secret here
-	 * @param allowed what the property accepts, for example {@code a path starting with '/'}
+	 * @param allowed what the property accepts, for example
+	 * {@code a path starting with '/'}
 	 */
 	public InvalidObservabilityPropertyException(String property, String value, String allowed) {
 		super("Invalid value '" + value + "' for property '" + property + "': expected " + allowed);

@@ -18,12 +18,13 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Makes the environment variables of the Django set-ups this starter replaces ({@code METRICS_ENABLED}
- * and friends) work as aliases of {@code observability.*} properties. The aliases are added last, so
- * any explicit property (application.yml, system property, command line) wins over them.
+ * Makes the environment variables of the Django set-ups this starter replaces
+ * ({@code METRICS_ENABLED} and friends) work as aliases of {@code observability.*}
+ * properties. The aliases are added last, so any explicit property (application.yml,
+ * system property, command line) wins over them.
  * <p>
- * {@code OBSERVABILITY_ENABLED} needs no alias: it is Spring Boot's own environment form of
- * {@code observability.enabled} and so takes the precedence of environment variables.
+ * {@code OBSERVABILITY_ENABLED} needs no alias: it is Spring Boot's own environment form
+ * of {@code observability.enabled} and so takes the precedence of environment variables.
  */
 public final class ObservabilityEnvironmentAliases implements EnvironmentPostProcessor, Ordered {
 
@@ -31,8 +32,9 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	public static final String PROPERTY_SOURCE_NAME = "observabilityEnvironmentAliases";
 
 	/**
-	 * Spring Boot's own guard on HTTP {@code uri} values denies new series past 100 values, which would
-	 * drop the {@code __overflow__} series our limiter folds into; our limit replaces it.
+	 * Spring Boot's own guard on HTTP {@code uri} values denies new series past 100
+	 * values, which would drop the {@code __overflow__} series our limiter folds into;
+	 * our limit replaces it.
 	 */
 	static final String BOOT_MAX_URI_TAGS = "management.metrics.web.server.max-uri-tags";
 
@@ -64,8 +66,8 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	}
 
 	/**
-	 * Whether the starter's metrics will be on. A value that is not a boolean counts as on here: the
-	 * starter's conditions report it with a clear message right after.
+	 * Whether the starter's metrics will be on. A value that is not a boolean counts as
+	 * on here: the starter's conditions report it with a clear message right after.
 	 */
 	private static boolean metricsEnabled(ConfigurableEnvironment environment, Map<String, String> aliases) {
 		return isOn(environment.getProperty("observability.enabled")) && isOn(
@@ -78,7 +80,8 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 
 	@Override
 	public int getOrder() {
-		// After config data is loaded, so that addLast really puts the aliases below application.yml.
+		// After config data is loaded, so that addLast really puts the aliases below
+		// application.yml.
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

@@ -15,9 +15,10 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Explains a start-up failure caused by an {@code observability.*} property: which property, which
- * value (secrets masked), where it came from, and what is allowed. Runs before Spring Boot's generic
- * bind analyzer so that our properties always get this message.
+ * Explains a start-up failure caused by an {@code observability.*} property: which
+ * property, which value (secrets masked), where it came from, and what is allowed. Runs
+ * before Spring Boot's generic bind analyzer so that our properties always get this
+ * message.
  */
 public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -37,16 +38,16 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 			String name = (property != null) ? property.getName().toString() : bind.getName().toString();
 			String value = (property != null) ? String.valueOf(property.getValue()) : "(none)";
 			Origin origin = (property != null) ? property.getOrigin() : null;
-			return analysis(name, isSecret(name) ? MASK : value, origin,
-					allowedValues(bind.getTarget().getType()), failure);
+			return analysis(name, isSecret(name) ? MASK : value, origin, allowedValues(bind.getTarget().getType()),
+					failure);
 		}
 		return null;
 	}
 
 	/**
-	 * A value rejected by our own checks. The exception's value is safe to show by contract; when
-	 * Spring Boot was binding that very property, its raw text (as the user wrote it) and its origin are
-	 * shown instead.
+	 * A value rejected by our own checks. The exception's value is safe to show by
+	 * contract; when Spring Boot was binding that very property, its raw text (as the
+	 * user wrote it) and its origin are shown instead.
 	 */
 	private static FailureAnalysis analysis(InvalidObservabilityPropertyException invalid,
 			@Nullable ConfigurationProperty property, Throwable failure) {
@@ -78,7 +79,8 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 			description.append(" (from ").append(origin).append(")");
 		}
 		description.append(".\n\nAllowed: ").append(allowed).append('.');
-		// An entry of a list or map (rules[0].pattern, overrides[x].max-values-per-tag) has no default.
+		// An entry of a list or map (rules[0].pattern, overrides[x].max-values-per-tag)
+		// has no default.
 		String remedy = property.contains("[") ? ", or remove that entry" : ", or remove it to use the default";
 		String action = "Set '" + property + "' to " + allowed + remedy
 				+ ". See docs/configuration.md for every observability property.";

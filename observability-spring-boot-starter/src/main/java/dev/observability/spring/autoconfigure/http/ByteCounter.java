@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 
 /**
- * Adds up how many bytes a sequence of characters takes once encoded, one character at a time and
- * without encoding anything: exact for UTF-8 (a surrogate pair is 4 bytes) and single-byte charsets,
- * and for UTF-16 (2 bytes per char; a byte-order mark is not counted).
+ * Adds up how many bytes a sequence of characters takes once encoded, one character at a
+ * time and without encoding anything: exact for UTF-8 (a surrogate pair is 4 bytes) and
+ * single-byte charsets, and for UTF-16 (2 bytes per char; a byte-order mark is not
+ * counted).
  */
 final class ByteCounter {
 
@@ -41,9 +42,10 @@ final class ByteCounter {
 		if (charset.name().startsWith("UTF-16")) {
 			return new ByteCounter(Encoding.TWO_BYTES);
 		}
-		// Other charsets in use for HTTP bodies (ISO-8859-x, windows-125x, US-ASCII) take one byte per char.
-		return new ByteCounter((charset.newEncoder().maxBytesPerChar() <= 1.0f) ? Encoding.SINGLE_BYTE
-				: Encoding.UTF_8);
+		// Other charsets in use for HTTP bodies (ISO-8859-x, windows-125x, US-ASCII) take
+		// one byte per char.
+		return new ByteCounter(
+				(charset.newEncoder().maxBytesPerChar() <= 1.0f) ? Encoding.SINGLE_BYTE : Encoding.UTF_8);
 	}
 
 	void add(char c) {

@@ -11,10 +11,11 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the body bytes an application writes, for the response size distribution. Both the stream
- * and the writer delegate straight to the container's own, unbuffered, so buffering, charset handling
- * and {@link #resetBuffer()} behave exactly as without the wrapper. The counting objects are created
- * only when the application asks for the body, so a bodiless response costs just this wrapper.
+ * Counts the body bytes an application writes, for the response size distribution. Both
+ * the stream and the writer delegate straight to the container's own, unbuffered, so
+ * buffering, charset handling and {@link #resetBuffer()} behave exactly as without the
+ * wrapper. The counting objects are created only when the application asks for the body,
+ * so a bodiless response costs just this wrapper.
  */
 final class CountingResponse extends HttpServletResponseWrapper {
 
@@ -70,7 +71,8 @@ final class CountingResponse extends HttpServletResponseWrapper {
 	}
 
 	private void resetCount() {
-		// What was written but not committed is discarded by the container, so it is not sent either.
+		// What was written but not committed is discarded by the container, so it is not
+		// sent either.
 		if (!isCommitted()) {
 			if (this.stream != null) {
 				this.stream.count = 0;
@@ -126,8 +128,9 @@ final class CountingResponse extends HttpServletResponseWrapper {
 	}
 
 	/**
-	 * Passes every character straight to the container's writer and adds up its encoded length. Wrapped
-	 * in a plain {@link PrintWriter}, so every print, println and format call ends up here.
+	 * Passes every character straight to the container's writer and adds up its encoded
+	 * length. Wrapped in a plain {@link PrintWriter}, so every print, println and format
+	 * call ends up here.
 	 */
 	private static final class CountingWriter extends Writer {
 

@@ -13,9 +13,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.observation.ClientRequestObservationConvention;
 
 /**
- * HTTP client metrics ({@code RestClient}, {@code RestTemplate}) keep Spring Boot's observation; this
- * only gives requests made without a URI template their normalized path as {@code uri} instead of
- * {@code none}. Boot's client observation auto-configurations pick the convention bean up.
+ * HTTP client metrics ({@code RestClient}, {@code RestTemplate}) keep Spring Boot's
+ * observation; this only gives requests made without a URI template their normalized path
+ * as {@code uri} instead of {@code none}. Boot's client observation auto-configurations
+ * pick the convention bean up.
  */
 @AutoConfiguration(after = HttpNormalizationAutoConfiguration.class,
 		afterName = "dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration",
@@ -25,7 +26,10 @@ import org.springframework.http.client.observation.ClientRequestObservationConve
 @ConditionalOnEnabledObservability({ "observability.metrics.enabled", "observability.http.enabled" })
 public final class HttpClientObservationAutoConfiguration {
 
-	/** Boot's property for the client metric's name, read so that the budget key matches the meter. */
+	/**
+	 * Boot's property for the client metric's name, read so that the budget key matches
+	 * the meter.
+	 */
 	private static final String NAME_PROPERTY = "management.observations.http.client.requests.name";
 
 	@Bean

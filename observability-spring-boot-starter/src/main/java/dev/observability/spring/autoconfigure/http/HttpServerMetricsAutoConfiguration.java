@@ -27,18 +27,18 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 /**
  * HTTP server metrics for servlet applications, recorded by one filter per request.
  * <p>
- * It runs before Spring Boot's {@code WebMvcObservationAutoConfiguration} and hands it a disabled
- * registration of Spring's {@link ServerHttpObservationFilter}, so Boot backs off and requests are not
- * measured twice. Measured here, Spring's observation filter alone cost 10-20% of a trivial
- * endpoint's throughput (design.md, "The request path's cost").
+ * It runs before Spring Boot's {@code WebMvcObservationAutoConfiguration} and hands it a
+ * disabled registration of Spring's {@link ServerHttpObservationFilter}, so Boot backs
+ * off and requests are not measured twice. Measured here, Spring's observation filter
+ * alone cost 10-20% of a trivial endpoint's throughput (design.md, "The request path's
+ * cost").
  */
-@AutoConfiguration(
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-				"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration",
-				"dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration" },
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+		"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration",
+		"dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration" },
 		beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Filter.class, MeterRegistry.class })
@@ -76,7 +76,8 @@ public final class HttpServerMetricsAutoConfiguration {
 
 		/**
 		 * A registration that is never installed: its presence makes Boot's
-		 * {@code @ConditionalOnMissingFilterBean(ServerHttpObservationFilter.class)} back off.
+		 * {@code @ConditionalOnMissingFilterBean(ServerHttpObservationFilter.class)} back
+		 * off.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(ServerHttpObservationFilter.class)

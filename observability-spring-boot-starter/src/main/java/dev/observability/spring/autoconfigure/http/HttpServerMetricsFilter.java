@@ -22,18 +22,20 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * The single point where HTTP server requests are measured. A plain {@link Filter} rather than
- * Spring's observation filter: it reads the route once after the chain, looks cached meters up by
- * (route, method, status) and builds no tag arrays, which is what keeps the request path cheap.
+ * The single point where HTTP server requests are measured. A plain {@link Filter} rather
+ * than Spring's observation filter: it reads the route once after the chain, looks cached
+ * meters up by (route, method, status) and builds no tag arrays, which is what keeps the
+ * request path cheap.
  * <p>
- * Registered for {@link DispatcherType#REQUEST} only: an asynchronous request is recorded when it
- * completes, and the error page forward that follows an exception is not counted a second time.
+ * Registered for {@link DispatcherType#REQUEST} only: an asynchronous request is recorded
+ * when it completes, and the error page forward that follows an exception is not counted
+ * a second time.
  */
 final class HttpServerMetricsFilter implements Filter {
 
 	/**
-	 * Spring MVC's best matching pattern; the scrape endpoint sets it too. A compile-time constant, so
-	 * reading it needs no Spring MVC class at run time.
+	 * Spring MVC's best matching pattern; the scrape endpoint sets it too. A compile-time
+	 * constant, so reading it needs no Spring MVC class at run time.
 	 */
 	static final String ROUTE_ATTRIBUTE = HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE;
 
@@ -44,7 +46,10 @@ final class HttpServerMetricsFilter implements Filter {
 
 	private static final String URI_TAG = HttpServerMeters.HttpServerKeys.URI.asString();
 
-	/** The pattern of Spring MVC's static resource fallback, which every unknown path matches. */
+	/**
+	 * The pattern of Spring MVC's static resource fallback, which every unknown path
+	 * matches.
+	 */
 	private static final String FALLBACK_ROUTE = "/**";
 
 	private final HttpServerMetrics metrics;
@@ -93,7 +98,8 @@ final class HttpServerMetricsFilter implements Filter {
 		try {
 			int status = response.getStatus();
 			if (failure != null && !response.isCommitted()) {
-				// The container will answer 500 once the exception leaves the filter chain.
+				// The container will answer 500 once the exception leaves the filter
+				// chain.
 				status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
 			}
 			String exception = exceptionName(request, failure, status);
@@ -107,10 +113,10 @@ final class HttpServerMetricsFilter implements Filter {
 	}
 
 	/**
-	 * The route template when Spring matched one; otherwise (404, a request rejected by a filter before
-	 * dispatch, Boot's static {@code /**} fallback) the normalized path, never {@code UNKNOWN}. Only
-	 * unmatched paths spend the {@code uri} budget, so a scanner's flood can never push a real route into
-	 * {@code __overflow__}.
+	 * The route template when Spring matched one; otherwise (404, a request rejected by a
+	 * filter before dispatch, Boot's static {@code /**} fallback) the normalized path,
+	 * never {@code UNKNOWN}. Only unmatched paths spend the {@code uri} budget, so a
+	 * scanner's flood can never push a real route into {@code __overflow__}.
 	 */
 	private String uri(HttpServletRequest request) {
 		Object route = request.getAttribute(ROUTE_ATTRIBUTE);
@@ -124,8 +130,7 @@ final class HttpServerMetricsFilter implements Filter {
 		return (this.limiter != null) ? this.limiter.limit(UNMATCHED_BUDGET_METRIC, URI_TAG, normalized) : normalized;
 	}
 
-	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure,
-			int status) {
+	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure, int status) {
 		Throwable exception = failure;
 		if (exception == null && status >= 400) {
 			exception = throwableAttribute(request, HANDLED_EXCEPTION_ATTRIBUTE);
@@ -145,7 +150,8 @@ final class HttpServerMetricsFilter implements Filter {
 
 	private static String simpleName(Class<?> type) {
 		String name = type.getSimpleName();
-		// Anonymous and local classes have no simple name; their binary name is still bounded.
+		// Anonymous and local classes have no simple name; their binary name is still
+		// bounded.
 		return name.isEmpty() ? type.getName() : name;
 	}
 

@@ -12,9 +12,9 @@ import org.springframework.http.client.observation.ClientRequestObservationConte
 import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
 
 /**
- * Spring's client convention, except for requests made without a URI template: where Spring records
- * {@code uri="none"}, this records the normalized path ({@code /users/{id}}), kept within the
- * cardinality budget of the client metric.
+ * Spring's client convention, except for requests made without a URI template: where
+ * Spring records {@code uri="none"}, this records the normalized path
+ * ({@code /users/{id}}), kept within the cardinality budget of the client metric.
  */
 final class NormalizingClientRequestObservationConvention extends DefaultClientRequestObservationConvention {
 

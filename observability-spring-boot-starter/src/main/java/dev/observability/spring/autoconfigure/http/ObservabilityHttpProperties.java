@@ -19,21 +19,23 @@ import org.springframework.util.unit.DataSize;
 public final class ObservabilityHttpProperties {
 
 	/**
-	 * Whether to record HTTP server request metrics (rate, errors, latency histogram, sizes, requests in
-	 * flight). Replaces Spring's own HTTP server observation so that each request is counted once.
+	 * Whether to record HTTP server request metrics (rate, errors, latency histogram,
+	 * sizes, requests in flight). Replaces Spring's own HTTP server observation so that
+	 * each request is counted once.
 	 */
 	private boolean enabled = true;
 
 	/**
 	 * Upper bounds of the latency histogram buckets, strictly increasing.
 	 */
-	private List<Duration> latencyBuckets = new ArrayList<>(List.of(Duration.ofMillis(5), Duration.ofMillis(10),
-			Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-			Duration.ofSeconds(10)));
+	private List<Duration> latencyBuckets = new ArrayList<>(
+			List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+					Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+					Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)));
 
 	/**
-	 * Upper bounds of the request and response size histogram buckets, strictly increasing.
+	 * Upper bounds of the request and response size histogram buckets, strictly
+	 * increasing.
 	 */
 	private List<DataSize> sizeBuckets = new ArrayList<>(List.of(DataSize.ofBytes(100), DataSize.ofKilobytes(1),
 			DataSize.ofKilobytes(10), DataSize.ofKilobytes(100), DataSize.ofMegabytes(1), DataSize.ofMegabytes(10)));
@@ -73,7 +75,8 @@ public final class ObservabilityHttpProperties {
 	 */
 	public void setLatencyBuckets(List<Duration> latencyBuckets) {
 		checkIncreasing("observability.http.latency-buckets", latencyBuckets.stream().map(Duration::toNanos).toList(),
-				latencyBuckets.toString(), "a non-empty list of positive, strictly increasing durations such as 10ms,100ms,1s");
+				latencyBuckets.toString(),
+				"a non-empty list of positive, strictly increasing durations such as 10ms,100ms,1s");
 		this.latencyBuckets = latencyBuckets;
 	}
 
@@ -91,7 +94,8 @@ public final class ObservabilityHttpProperties {
 	 */
 	public void setSizeBuckets(List<DataSize> sizeBuckets) {
 		checkIncreasing("observability.http.size-buckets", sizeBuckets.stream().map(DataSize::toBytes).toList(),
-				sizeBuckets.toString(), "a non-empty list of positive, strictly increasing sizes such as 1KB,100KB,1MB");
+				sizeBuckets.toString(),
+				"a non-empty list of positive, strictly increasing sizes such as 1KB,100KB,1MB");
 		this.sizeBuckets = sizeBuckets;
 	}
 
@@ -117,19 +121,20 @@ public final class ObservabilityHttpProperties {
 	}
 
 	/**
-	 * Normalization of unmatched request paths ({@code /users/123} becomes {@code /users/{id}}).
+	 * Normalization of unmatched request paths ({@code /users/123} becomes
+	 * {@code /users/{id}}).
 	 */
 	public static final class Normalization {
 
 		/**
-		 * Maximum number of path segments kept in the "uri" of a request that matched no route; further
-		 * segments become "/...".
+		 * Maximum number of path segments kept in the "uri" of a request that matched no
+		 * route; further segments become "/...".
 		 */
 		private int maxSegments = 5;
 
 		/**
-		 * Extra rules, tried in order before the built-in ones: a path segment that entirely matches a
-		 * rule's pattern is replaced by its replacement.
+		 * Extra rules, tried in order before the built-in ones: a path segment that
+		 * entirely matches a rule's pattern is replaced by its replacement.
 		 */
 		private List<Rule> rules = new ArrayList<>();
 
@@ -180,7 +185,8 @@ public final class ObservabilityHttpProperties {
 	public static final class Rule {
 
 		/**
-		 * Java regular expression that a whole path segment must match, for example "[a-z]{2}-[A-Z]{2}".
+		 * Java regular expression that a whole path segment must match, for example
+		 * "[a-z]{2}-[A-Z]{2}".
 		 */
 		private @Nullable String pattern;
 

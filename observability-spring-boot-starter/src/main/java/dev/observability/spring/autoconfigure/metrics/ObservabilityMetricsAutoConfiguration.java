@@ -15,8 +15,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * Metrics common to every meter: the {@code application} tag that dashboards filter on. JVM, process
- * and system metrics come from Spring Boot's own binders, which are on by default.
+ * Metrics common to every meter: the {@code application} tag that dashboards filter on.
+ * JVM, process and system metrics come from Spring Boot's own binders, which are on by
+ * default.
  */
 @AutoConfiguration(
 		beforeName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -29,8 +30,8 @@ public final class ObservabilityMetricsAutoConfiguration {
 	private static final String BOOT_APPLICATION_TAG = "management.metrics.tags.application";
 
 	/**
-	 * First of all filters: a common tag never replaces one already present, and Boot's own
-	 * {@code management.metrics.tags.*} filter runs at order 0.
+	 * First of all filters: a common tag never replaces one already present, and Boot's
+	 * own {@code management.metrics.tags.*} filter runs at order 0.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)

@@ -11,14 +11,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public final class ObservabilityMetricsProperties {
 
 	/**
-	 * Whether to record metrics and serve them on the scrape endpoint. Environment variable:
-	 * METRICS_ENABLED.
+	 * Whether to record metrics and serve them on the scrape endpoint. Environment
+	 * variable: METRICS_ENABLED.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Value of the "application" tag added to every meter. Defaults to spring.application.name, or
-	 * "application" when that is not set either.
+	 * Value of the "application" tag added to every meter. Defaults to
+	 * spring.application.name, or "application" when that is not set either.
 	 */
 	private @Nullable String application;
 

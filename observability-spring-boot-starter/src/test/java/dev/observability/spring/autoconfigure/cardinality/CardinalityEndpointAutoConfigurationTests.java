@@ -40,16 +40,16 @@ final class CardinalityEndpointAutoConfigurationTests {
 	private static final String HEALTH_INDICATOR = "cardinalityHealthIndicator";
 
 	/**
-	 * With the conversion service SpringApplication installs, so that {@code access=none} is read as
-	 * users write it.
+	 * With the conversion service SpringApplication installs, so that {@code access=none}
+	 * is read as users write it.
 	 */
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withInitializer((context) -> context.getEnvironment()
 			.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
-		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
-				CardinalityLimitAutoConfiguration.class, CardinalityEndpointAutoConfiguration.class,
-				MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(ObservabilityAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
+						CardinalityEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+						CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
 
 	@Test
 	void autoConfiguresEndpointWhenExposedOverHttp() {

@@ -71,7 +71,8 @@ final class CardinalityLimitAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			countDistinctValues(registry, "orders.placed", 150);
-			assertThat(valuesOf(registry, "orders.placed")).hasSize(101).contains("v0", "v99", OVERFLOW)
+			assertThat(valuesOf(registry, "orders.placed")).hasSize(101)
+				.contains("v0", "v99", OVERFLOW)
 				.doesNotContain("v100", "v149");
 			assertThat(registry.get("orders.placed").tag("value", OVERFLOW).counter().count()).isEqualTo(50);
 			assertThat(registry.get("orders.placed").tag("value", "v7").counter().count()).isEqualTo(1);
@@ -101,8 +102,7 @@ final class CardinalityLimitAutoConfigurationTests {
 				registry.counter("narrow.meter", "a", "1", "b", "2").increment();
 				assertThat(registry.find("wide.meter").meters()).isEmpty();
 				assertThat(registry.get("narrow.meter").counter().count()).isEqualTo(1);
-				assertThat(context.getBean(CardinalityLimiter.class).snapshot())
-					.filteredOn(MetricCardinality::refused)
+				assertThat(context.getBean(CardinalityLimiter.class).snapshot()).filteredOn(MetricCardinality::refused)
 					.extracting(MetricCardinality::metric)
 					.containsExactly("wide.meter");
 			});
@@ -124,8 +124,7 @@ final class CardinalityLimitAutoConfigurationTests {
 
 	@Test
 	void appliesOverrideToItsMetricOnly() {
-		this.contextRunner
-			.withPropertyValues(OVERRIDES + "[http.server.requests].max-values-per-tag=500")
+		this.contextRunner.withPropertyValues(OVERRIDES + "[http.server.requests].max-values-per-tag=500")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				countDistinctValues(registry, "http.server.requests", 150);
@@ -153,23 +152,22 @@ final class CardinalityLimitAutoConfigurationTests {
 
 	@Test
 	void bindsOverrideForMetricNameWithDotsFromYamlWithQuotedBrackets() {
-		this.contextRunner.withInitializer((context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(yaml("""
-					observability:
-					  metrics:
-					    cardinality:
-					      overrides:
-					        "[http.server.requests]":
-					          max-values-per-tag: 500
-					""")))
+		this.contextRunner.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(yaml("""
+				observability:
+				  metrics:
+				    cardinality:
+				      overrides:
+				        "[http.server.requests]":
+				          max-values-per-tag: 500
+				""")))
 			.run((context) -> assertThat(context.getBean(CardinalityProperties.class).getOverrides())
 				.containsOnlyKeys("http.server.requests"));
 	}
 
 	@Test
 	void ignoresOverrideForMetricNameWithDotsWithoutBrackets() {
-		// The pitfall the property's description warns about: without brackets Boot reads the dots as
+		// The pitfall the property's description warns about: without brackets Boot reads
+		// the dots as
 		// nesting, finds no such properties in Limits and binds nothing, silently.
 		this.contextRunner.withPropertyValues(OVERRIDES + ".http.server.requests.max-values-per-tag=500")
 			.run((context) -> {

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the cardinality limits on a real port: what the scrape, {@code /actuator/cardinality} and
- * {@code /actuator/health} show once a tag has more values than its budget. Each test uses its own
- * metric, so the counts are exact whatever order the tests run in.
+ * Tests for the cardinality limits on a real port: what the scrape,
+ * {@code /actuator/cardinality} and {@code /actuator/health} show once a tag has more
+ * values than its budget. Each test uses its own metric, so the counts are exact whatever
+ * order the tests run in.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=cardinality-sample",
@@ -48,8 +49,8 @@ final class CardinalityLimitIntegrationTests {
 	@Test
 	void foldsTagValuesBeyondTheBudgetIntoOneOverflowSeriesKeepingTheOtherTags() {
 		countDistinctValues("values", 500);
-		String text = awaitScrapeContaining("demo_values_total{" + APP + ",region=\"eu\",value=\"" + OVERFLOW
-				+ "\"} 400.0\n");
+		String text = awaitScrapeContaining(
+				"demo_values_total{" + APP + ",region=\"eu\",value=\"" + OVERFLOW + "\"} 400.0\n");
 		Scrape scrape = Scrape.parse(text);
 		List<Scrape.Sample> series = scrape.samples("demo_values_total");
 		assertThat(series).hasSize(101)
@@ -73,7 +74,8 @@ final class CardinalityLimitIntegrationTests {
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 			Scrape scrape = Scrape.parse(this.http.getText("/metrics"));
 			assertThat(scrape.sum("http_server_requests_seconds_count", "status", "404")).isEqualTo(150.0);
-			// Unmatched paths spend the budget of 100; route templates such as /metrics do not.
+			// Unmatched paths spend the budget of 100; route templates such as /metrics
+			// do not.
 			assertThat(scrape.labelValues("http_server_requests_seconds_count", "uri"))
 				.filteredOn((uri) -> uri.startsWith("/probe/"))
 				.hasSize(100)
@@ -95,8 +97,8 @@ final class CardinalityLimitIntegrationTests {
 			assertThat(JsonPath.<Integer>read(json, "$.maxValuesPerTag")).isEqualTo(100);
 			assertThat(JsonPath.<Integer>read(json, "$.maxTagsPerMetric")).isEqualTo(10);
 			assertThat(JsonPath.<List<String>>read(json, "$.overflowed")).contains("demo.colours");
-			Map<String, Object> colours = JsonPath.<List<Map<String, Object>>>read(json,
-					"$.metrics[?(@.metric == 'demo.colours')]")
+			Map<String, Object> colours = JsonPath
+				.<List<Map<String, Object>>>read(json, "$.metrics[?(@.metric == 'demo.colours')]")
 				.get(0);
 			assertThat(colours).containsEntry("series", 101)
 				.containsEntry("maxValuesPerTag", 100)

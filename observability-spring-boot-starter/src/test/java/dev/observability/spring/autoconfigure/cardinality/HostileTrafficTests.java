@@ -31,11 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Floods a running application with unique paths over HTTP and with unique tag values, as a scanner
- * or a bug would, and checks that the series stay within the budgets while the totals stay right.
+ * Floods a running application with unique paths over HTTP and with unique tag values, as
+ * a scanner or a bug would, and checks that the series stay within the budgets while the
+ * totals stay right.
  * <p>
- * The 404s are answered by Spring MVC's problem details instead of a static resource lookup and an
- * error page dispatch: both cost far more than the metrics and would only slow the flood down.
+ * The 404s are answered by Spring MVC's problem details instead of a static resource
+ * lookup and an error page dispatch: both cost far more than the metrics and would only
+ * slow the flood down.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=hostile", "spring.web.resources.add-mappings=false",
@@ -89,7 +91,8 @@ final class HostileTrafficTests {
 			Scrape scrape = Scrape.parse(http.getText("/metrics"));
 			assertThat(scrape.sum("http_server_requests_seconds_count", "status", "404")).isEqualTo(REQUESTS);
 			assertThat(scrape.sum("http_server_requests_seconds_count")).isEqualTo(REQUESTS + earlierScrapes);
-			// The unmatched paths spend the budget; the scrape's own route (/metrics) does not.
+			// The unmatched paths spend the budget; the scrape's own route (/metrics)
+			// does not.
 			assertThat(scrape.labelValues("http_server_requests_seconds_count", "uri"))
 				.filteredOn((uri) -> uri.startsWith("/scan/"))
 				.hasSize(BUDGET);

@@ -39,9 +39,10 @@ final class MetricsEndpointAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
 			ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
-			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
-			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-			PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class);
+			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
+			MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+			CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AUTO_CONFIGURATIONS);
@@ -138,8 +139,7 @@ final class MetricsEndpointAutoConfigurationTests {
 
 	private static ServletRegistrationBean<?> scrapeServlet(AssertableWebApplicationContext context) {
 		List<ServletRegistrationBean<?>> matches = new ArrayList<>();
-		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class)
-			.values()) {
+		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class).values()) {
 			if (SERVLET_NAME.equals(registration.getServletName())) {
 				matches.add(registration);
 			}

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the guards of {@link MetricsScrapeServlet} on a real port. Each test starts its own
- * application, so that the start-up logs it checks are its own.
+ * Tests for the guards of {@link MetricsScrapeServlet} on a real port. Each test starts
+ * its own application, so that the start-up logs it checks are its own.
  */
 @ExtendWith(OutputCaptureExtension.class)
 final class MetricsEndpointGuardIntegrationTests {
@@ -53,10 +53,10 @@ final class MetricsEndpointGuardIntegrationTests {
 			SampleHttpClient http = client(context);
 			http.get("/metrics");
 			http.get("/metrics", "Authorization", "Bearer wrong-token");
-			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-					http.getText("/metrics", "Authorization", "Bearer " + TOKEN))
-				.contains("http_server_requests_seconds_count{application=\"application\",exception=\"none\","
-						+ "method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"401\",uri=\"/metrics\"} 2\n"));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(http.getText("/metrics", "Authorization", "Bearer " + TOKEN))
+					.contains("http_server_requests_seconds_count{application=\"application\",exception=\"none\","
+							+ "method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"401\",uri=\"/metrics\"} 2\n"));
 		}
 	}
 
@@ -128,8 +128,8 @@ final class MetricsEndpointGuardIntegrationTests {
 	}
 
 	/**
-	 * Starts the sample application on a free port, with debug logging so that a secret logged at any
-	 * level would show up in the captured output.
+	 * Starts the sample application on a free port, with debug logging so that a secret
+	 * logged at any level would show up in the captured output.
 	 */
 	private static ConfigurableApplicationContext start(String... properties) {
 		return new SpringApplicationBuilder(SampleApplication.class).properties(properties)
@@ -146,8 +146,8 @@ final class MetricsEndpointGuardIntegrationTests {
 	}
 
 	private static String basic(String username, String password) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+		return "Basic "
+				+ Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 }

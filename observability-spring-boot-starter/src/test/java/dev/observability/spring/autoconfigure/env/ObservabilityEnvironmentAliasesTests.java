@@ -71,7 +71,8 @@ final class ObservabilityEnvironmentAliasesTests {
 
 	@Test
 	void applicationConfigurationBelowEnvironmentVariablesStillWinsOverTheAlias() {
-		// Config data sits below the system environment, as after Boot loads application.yml.
+		// Config data sits below the system environment, as after Boot loads
+		// application.yml.
 		StandardEnvironment environment = environmentWithVariables(Map.of("METRICS_ENABLED", "false"));
 		environment.getPropertySources()
 			.addLast(new MapPropertySource("Config resource 'class path resource [application.yml]'",
@@ -104,8 +105,7 @@ final class ObservabilityEnvironmentAliasesTests {
 		EnumerablePropertySource<?> aliases = aliasSource(environment);
 		assertThat(aliases.getPropertyNames()).containsExactlyInAnyOrder(METRICS_ENABLED, BOOT_MAX_URI_TAGS);
 		assertThat(aliases.getProperty(BOOT_MAX_URI_TAGS)).isEqualTo("2147483647");
-		assertThat(environment.getPropertySources().stream().reduce((first, second) -> second).get())
-			.isSameAs(aliases);
+		assertThat(environment.getPropertySources().stream().reduce((first, second) -> second).get()).isSameAs(aliases);
 		@SuppressWarnings("unchecked")
 		OriginLookup<String> origins = (OriginLookup<String>) aliases;
 		assertThat(String.valueOf(origins.getOrigin(BOOT_MAX_URI_TAGS))).doesNotContain("environment variable");
@@ -247,8 +247,9 @@ final class ObservabilityEnvironmentAliasesTests {
 	}
 
 	/**
-	 * Runs the sample application with the given environment variables in place of the real ones, so
-	 * that the post-processor registered in {@code spring.factories} sees them.
+	 * Runs the sample application with the given environment variables in place of the
+	 * real ones, so that the post-processor registered in {@code spring.factories} sees
+	 * them.
 	 */
 	private static ConfigurableApplicationContext run(Map<String, Object> variables, String... args) {
 		StandardServletEnvironment environment = new StandardServletEnvironment();
@@ -267,8 +268,7 @@ final class ObservabilityEnvironmentAliasesTests {
 
 	private static List<String> servletNames(ConfigurableApplicationContext context) {
 		List<String> names = new ArrayList<>();
-		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class)
-			.values()) {
+		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class).values()) {
 			names.add(registration.getServletName());
 		}
 		return names;

@@ -30,21 +30,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Tests for {@link ObservabilityFailureAnalyzer}: every invalid value fails start-up with a message
- * naming the property, the value and what is allowed.
+ * Tests for {@link ObservabilityFailureAnalyzer}: every invalid value fails start-up with
+ * a message naming the property, the value and what is allowed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 final class ObservabilityFailureAnalyzerTests {
 
 	private static final String BOOLEAN = "true or false (yes/no, on/off and 1/0 are accepted too)";
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ObservabilityAutoConfiguration.class,
-				ObservabilityMetricsAutoConfiguration.class, CardinalityLimitAutoConfiguration.class,
-				HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
-				MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class));
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
+					CardinalityLimitAutoConfiguration.class, HttpNormalizationAutoConfiguration.class,
+					HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
+					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
 
 	@Test
 	void explainsMasterSwitchThatIsNotABoolean() {
@@ -99,17 +98,16 @@ final class ObservabilityFailureAnalyzerTests {
 	@Test
 	void explainsAddressThatIsNotAnAddressByItsIndex() {
 		assertThat(analyze("observability.metrics.endpoint.allowed-addresses=127.0.0.1,not-an-ip").getDescription())
-			.startsWith("Invalid value 'not-an-ip' for property "
-					+ "'observability.metrics.endpoint.allowed-addresses[1]'")
+			.startsWith(
+					"Invalid value 'not-an-ip' for property " + "'observability.metrics.endpoint.allowed-addresses[1]'")
 			.contains("Allowed: an IPv4 or IPv6 address or CIDR range");
 	}
 
 	@Test
 	void explainsBlankTokenWithoutShowingIt() {
-		FailureAnalysis analysis = analyze(
-				this.contextRunner.withInitializer((context) -> context.getEnvironment()
-					.getPropertySources()
-					.addFirst(new MapPropertySource("test", Map.of("observability.metrics.endpoint.token", "  ")))));
+		FailureAnalysis analysis = analyze(this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("test", Map.of("observability.metrics.endpoint.token", "  ")))));
 		assertThat(analysis.getDescription())
 			.startsWith("Invalid value '******' for property 'observability.metrics.endpoint.token'")
 			.contains("Allowed: a non-blank token without spaces, or no value to disable the token check");
@@ -267,8 +265,8 @@ final class ObservabilityFailureAnalyzerTests {
 	@Test
 	void explainsCardinalityLimitInRunningApplication(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(SampleApplication.class);
-		assertThatException().isThrownBy(() -> application.run("--server.port=0",
-				"--observability.metrics.cardinality.max-values-per-tag=0"));
+		assertThatException().isThrownBy(
+				() -> application.run("--server.port=0", "--observability.metrics.cardinality.max-values-per-tag=0"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Invalid value '0' for property 'observability.metrics.cardinality.max-values-per-tag' "
 					+ "(from \"observability.metrics.cardinality.max-values-per-tag\" from property source "
@@ -284,9 +282,9 @@ final class ObservabilityFailureAnalyzerTests {
 	@Test
 	void isRegisteredWithSpringBoot(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(SampleApplication.class);
-		assertThatException().isThrownBy(() -> application.run("--server.port=0",
-				"--observability.metrics.endpoint.path=metrics",
-				"--observability.metrics.endpoint.token=s3cr3t value"));
+		assertThatException()
+			.isThrownBy(() -> application.run("--server.port=0", "--observability.metrics.endpoint.path=metrics",
+					"--observability.metrics.endpoint.token=s3cr3t value"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.containsPattern("Description:\\s+Invalid value '(metrics|\\*{6})' for property "
 					+ "'observability\\.metrics\\.endpoint\\.(path|token)' \\(from [^)]*\\)\\.\\s+Allowed: ")

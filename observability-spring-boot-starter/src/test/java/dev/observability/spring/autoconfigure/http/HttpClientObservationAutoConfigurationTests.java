@@ -37,8 +37,8 @@ final class HttpClientObservationAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenHttpOrMetricsOrEverythingIsDisabled() {
-		for (String property : new String[] { "observability.http.enabled=false",
-				"observability.metrics.enabled=false", "observability.enabled=false" }) {
+		for (String property : new String[] { "observability.http.enabled=false", "observability.metrics.enabled=false",
+				"observability.enabled=false" }) {
 			this.contextRunner.withPropertyValues(property)
 				.run((context) -> assertThat(context).doesNotHaveBean(ClientRequestObservationConvention.class));
 		}

@@ -18,13 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link NormalizingClientRequestObservationConvention} through Spring Boot's own
- * {@code RestClient.Builder}, calling the sample app on a real port.
+ * Tests for {@link NormalizingClientRequestObservationConvention} through Spring Boot's
+ * own {@code RestClient.Builder}, calling the sample app on a real port.
  */
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=client-sample",
 				"observability.metrics.cardinality.overrides[http.client.requests].max-values-per-tag=3" })
-// The tests share a budget of 3 client uris: a fresh application per test keeps them apart.
+// The tests share a budget of 3 client uris: a fresh application per test keeps them
+// apart.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 final class HttpClientObservationIntegrationTests {
 
@@ -78,7 +79,8 @@ final class HttpClientObservationIntegrationTests {
 	}
 
 	private Timer clientTimer(String uri) {
-		// The client observation stops after the response is read; poll briefly rather than race it.
+		// The client observation stops after the response is read; poll briefly rather
+		// than race it.
 		return await().until(() -> this.registry.find("http.client.requests").tag("uri", uri).timer(),
 				(timer) -> timer != null);
 	}

@@ -57,10 +57,11 @@ final class HttpServerMetricsAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
 			ObservabilityAutoConfiguration.class, ObservabilityMetricsAutoConfiguration.class,
-			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class, MetricsEndpointAutoConfiguration.class,
-			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-			PrometheusMetricsExportAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-			ObservationAutoConfiguration.class, WebMvcObservationAutoConfiguration.class);
+			HttpNormalizationAutoConfiguration.class, HttpServerMetricsAutoConfiguration.class,
+			MetricsEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+			CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,
+			WebMvcObservationAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AUTO_CONFIGURATIONS);
@@ -392,8 +393,7 @@ final class HttpServerMetricsAutoConfigurationTests {
 
 	private static List<String> servletNames(AssertableWebApplicationContext context) {
 		List<String> names = new ArrayList<>();
-		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class)
-			.values()) {
+		for (ServletRegistrationBean<?> registration : context.getBeansOfType(ServletRegistrationBean.class).values()) {
 			names.add(registration.getServletName());
 		}
 		return names;

@@ -18,13 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link HttpServerMetricsFilter} and the scrape endpoint on a real port, asserting on the
- * scrape text a Prometheus server would read. Each test uses its own routes, so the counts are exact
- * whatever order the tests run in.
+ * Tests for {@link HttpServerMetricsFilter} and the scrape endpoint on a real port,
+ * asserting on the scrape text a Prometheus server would read. Each test uses its own
+ * routes, so the counts are exact whatever order the tests run in.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.application.name=sample-service",
-				"management.endpoints.web.exposure.include=prometheus,health" })
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.application.name=sample-service", "management.endpoints.web.exposure.include=prometheus,health" })
 final class HttpServerMetricsIntegrationTests {
 
 	private static final String APP = "application=\"sample-service\"";
@@ -61,12 +60,12 @@ final class HttpServerMetricsIntegrationTests {
 	void recordsHistogramBuckets() {
 		this.http.get("/orders/histogram");
 		String scrape = awaitScrapeContaining("uri=\"/orders/{id}\"");
-		for (String bound : new String[] { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5",
-				"5.0", "10.0", "+Inf" }) {
+		for (String bound : new String[] { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0",
+				"10.0", "+Inf" }) {
 			assertThat(scrape).containsPattern("http_server_requests_seconds_bucket\\{" + APP
 					+ ",exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
-					+ "uri=\"/orders/\\{id\\}\",le=\""
-					+ bound.replace(".", "\\.").replace("+", "\\+") + "\"\\} \\d+\n");
+					+ "uri=\"/orders/\\{id\\}\",le=\"" + bound.replace(".", "\\.").replace("+", "\\+")
+					+ "\"\\} \\d+\n");
 		}
 		assertThat(scrape).contains("# TYPE http_server_requests_seconds histogram")
 			.contains("# TYPE http_server_response_size_bytes histogram")
@@ -101,8 +100,7 @@ final class HttpServerMetricsIntegrationTests {
 		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"NoResourceFoundException\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\","
 				+ "uri=\"/does/not/exist/{id}\"} 1\n");
-		assertThat(scrape)
-			.doesNotContain("uri=\"/does/not/exist/123\"")
+		assertThat(scrape).doesNotContain("uri=\"/does/not/exist/123\"")
 			.doesNotContain("uri=\"NOT_FOUND\"")
 			.doesNotContain("uri=\"/**\"");
 	}
@@ -118,8 +116,7 @@ final class HttpServerMetricsIntegrationTests {
 
 	@Test
 	void tagsUnmatchedPathWithUuidPlaceholder() {
-		assertThat(this.http.get("/missing/sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301").statusCode())
-			.isEqualTo(404);
+		assertThat(this.http.get("/missing/sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301").statusCode()).isEqualTo(404);
 		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/sessions/{uuid}\"} 1\n");
 		assertThat(scrape).doesNotContain("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
 	}
@@ -255,8 +252,8 @@ final class HttpServerMetricsIntegrationTests {
 	}
 
 	/**
-	 * Scrapes until the text holds the expected fragment: a request is recorded after its response
-	 * may already have reached the client.
+	 * Scrapes until the text holds the expected fragment: a request is recorded after its
+	 * response may already have reached the client.
 	 */
 	private String awaitScrapeContaining(String expected) {
 		String[] last = new String[1];

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 GET requests pipelined on one keep-alive connection to a test server on 127.0.0.1: a batch
- * of requests is written at once, then the responses are read in order. Much cheaper per request than
- * a general-purpose client, for tests that send hundreds of thousands of requests.
+ * HTTP/1.1 GET requests pipelined on one keep-alive connection to a test server on
+ * 127.0.0.1: a batch of requests is written at once, then the responses are read in
+ * order. Much cheaper per request than a general-purpose client, for tests that send
+ * hundreds of thousands of requests.
  */
 public final class PipelinedHttpClient implements Closeable {
 

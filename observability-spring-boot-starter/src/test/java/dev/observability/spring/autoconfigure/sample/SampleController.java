@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Endpoints with known statuses and body sizes, and one that records a counter with tag values the
- * caller chooses, as an application that tags meters with user input would.
+ * Endpoints with known statuses and body sizes, and one that records a counter with tag
+ * values the caller chooses, as an application that tags meters with user input would.
  */
 @RestController
 public class SampleController {
@@ -58,7 +58,8 @@ public class SampleController {
 	}
 
 	/**
-	 * Increments the counter {@code demo.<name>} tagged with the given {@code value} and {@code region}.
+	 * Increments the counter {@code demo.<name>} tagged with the given {@code value} and
+	 * {@code region}.
 	 * @param name the counter's name after {@code demo.}
 	 * @param value the value of the {@code value} tag
 	 * @param region the value of the {@code region} tag

@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The samples of a Prometheus text-format scrape, for assertions that count series or add values up
- * the way a PromQL {@code count} or {@code sum} would.
+ * The samples of a Prometheus text-format scrape, for assertions that count series or add
+ * values up the way a PromQL {@code count} or {@code sum} would.
  */
 public final class Scrape {
 
@@ -103,7 +103,8 @@ public final class Scrape {
 	 * Returns the folds the cardinality limiter counted for one tag of one meter.
 	 * @param metric the meter name in Micrometer's dotted form
 	 * @param tag the tag key
-	 * @return the value of {@code observability_cardinality_overflow_total{metric,tag}}, 0 when absent
+	 * @return the value of {@code observability_cardinality_overflow_total{metric,tag}},
+	 * 0 when absent
 	 */
 	public double overflows(String metric, String tag) {
 		double sum = 0;
