@@ -25,6 +25,9 @@ import org.springframework.core.env.StandardEnvironment;
  * <p>
  * {@code OBSERVABILITY_ENABLED} needs no alias: it is Spring Boot's own environment form
  * of {@code observability.enabled} and so takes the precedence of environment variables.
+ * <p>
+ * The same lowest-precedence source lifts Spring Boot's HTTP {@code uri} guard while the
+ * starter's metrics are on (see {@link #BOOT_MAX_URI_TAGS}).
  */
 public final class ObservabilityEnvironmentAliases implements EnvironmentPostProcessor, Ordered {
 
@@ -45,18 +48,17 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		PropertySource<?> system = environment.getPropertySources()
 			.get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-		if (system == null) {
-			return;
-		}
 		Map<String, String> values = new LinkedHashMap<>();
 		Map<String, String> variables = new LinkedHashMap<>();
-		ALIASES.forEach((variable, property) -> {
-			Object value = system.getProperty(variable);
-			if (value != null) {
-				values.put(property, value.toString());
-				variables.put(property, variable);
-			}
-		});
+		if (system != null) {
+			ALIASES.forEach((variable, property) -> {
+				Object value = system.getProperty(variable);
+				if (value != null) {
+					values.put(property, value.toString());
+					variables.put(property, variable);
+				}
+			});
+		}
 		if (metricsEnabled(environment, values)) {
 			values.put(BOOT_MAX_URI_TAGS, Integer.toString(Integer.MAX_VALUE));
 		}
