@@ -49,8 +49,8 @@ final class CardinalityLimitIntegrationTests {
 	@Test
 	void foldsTagValuesBeyondTheBudgetIntoOneOverflowSeriesKeepingTheOtherTags() {
 		countDistinctValues("values", 500);
-		String text = awaitScrapeContaining(
-				"demo_values_total{" + APP + ",region=\"eu\",value=\"" + OVERFLOW + "\"} 400.0\n");
+		String text = this.http
+			.awaitScrapeContaining("demo_values_total{" + APP + ",region=\"eu\",value=\"" + OVERFLOW + "\"} 400.0\n");
 		Scrape scrape = Scrape.parse(text);
 		List<Scrape.Sample> series = scrape.samples("demo_values_total");
 		assertThat(series).hasSize(101)
@@ -69,7 +69,7 @@ final class CardinalityLimitIntegrationTests {
 	void foldsUnmatchedPathsBeyondTheUriBudgetWithoutLosingRequests() {
 		// Boot's own uri guard would deny the overflow series; the starter lifts it.
 		for (int i = 0; i < 150; i++) {
-			assertThat(this.http.get("/probe/" + letters(i)).statusCode()).isEqualTo(404);
+			assertThat(this.http.get("/probe/p" + Segments.letters(i)).statusCode()).isEqualTo(404);
 		}
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
 			Scrape scrape = Scrape.parse(this.http.getText("/metrics"));
@@ -79,7 +79,7 @@ final class CardinalityLimitIntegrationTests {
 			assertThat(scrape.labelValues("http_server_requests_seconds_count", "uri"))
 				.filteredOn((uri) -> uri.startsWith("/probe/"))
 				.hasSize(100)
-				.contains("/probe/" + letters(0));
+				.contains("/probe/p" + Segments.letters(0));
 			assertThat(scrape.labelValues("http_server_requests_seconds_count", "uri")).contains("/metrics", OVERFLOW);
 			double overflowed = scrape.sum("http_server_requests_seconds_count", "uri", OVERFLOW);
 			assertThat(overflowed).isGreaterThanOrEqualTo(50.0);
@@ -126,27 +126,6 @@ final class CardinalityLimitIntegrationTests {
 			HttpResponse<byte[]> response = this.http.get("/counters/" + name + "?value=v" + String.format("%03d", i));
 			assertThat(response.statusCode()).isEqualTo(200);
 		}
-	}
-
-	/** A path segment of letters only, which normalization keeps as it is. */
-	private static String letters(int number) {
-		StringBuilder letters = new StringBuilder("p");
-		int rest = number;
-		do {
-			letters.append((char) ('a' + rest % 26));
-			rest /= 26;
-		}
-		while (rest > 0);
-		return letters.toString();
-	}
-
-	private String awaitScrapeContaining(String expected) {
-		String[] last = new String[1];
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-			last[0] = this.http.getText("/metrics");
-			assertThat(last[0]).contains(expected);
-		});
-		return last[0];
 	}
 
 }

@@ -120,11 +120,11 @@ final class HostileTrafficTests {
 	}
 
 	private void sendUniquePaths(int first, int count, AtomicInteger notFound) {
-		String salt = letters(ThreadLocalRandom.current().nextInt(1 << 20));
+		String salt = Segments.letters(ThreadLocalRandom.current().nextInt(1 << 20));
 		try (PipelinedHttpClient client = new PipelinedHttpClient(this.port)) {
 			List<String> batch = new ArrayList<>(BATCH);
 			for (int i = first; i < first + count; i++) {
-				batch.add("/scan/" + salt + "/" + letters(i));
+				batch.add("/scan/" + salt + "/" + Segments.letters(i));
 				if (batch.size() == BATCH || i == first + count - 1) {
 					for (int status : client.get(batch)) {
 						if (status == 404) {
@@ -144,18 +144,6 @@ final class HostileTrafficTests {
 		for (int i = 0; i < count; i++) {
 			this.registry.counter(metric, "value", "v" + i, "region", "eu").increment();
 		}
-	}
-
-	/** Letters only, so that normalization keeps each segment as it is. */
-	private static String letters(int number) {
-		StringBuilder letters = new StringBuilder();
-		int rest = number;
-		do {
-			letters.append((char) ('a' + rest % 26));
-			rest /= 26;
-		}
-		while (rest > 0);
-		return letters.toString();
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.observability.spring.autoconfigure.http;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
 import dev.observability.spring.autoconfigure.sample.SampleController;
@@ -15,7 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link HttpServerMetricsFilter} and the scrape endpoint on a real port,
@@ -49,7 +47,7 @@ final class HttpServerMetricsIntegrationTests {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("item " + id);
 		}
-		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		String scrape = this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/items/{id}\"} 3\n");
 		assertThat(scrape).doesNotContain("uri=\"/items/1\"", "uri=\"/items/2\"", "uri=\"/items/3\"")
 			.contains("http_server_response_size_bytes_count{" + APP + ",method=\"GET\",uri=\"/items/{id}\"} 3\n")
@@ -59,7 +57,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void recordsHistogramBuckets() {
 		this.http.get("/orders/histogram");
-		String scrape = awaitScrapeContaining("uri=\"/orders/{id}\"");
+		String scrape = this.http.awaitScrapeContaining("uri=\"/orders/{id}\"");
 		for (String bound : new String[] { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0",
 				"10.0", "+Inf" }) {
 			assertThat(scrape).containsPattern("http_server_requests_seconds_bucket\\{" + APP
@@ -76,7 +74,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void recordsServerErrorStatusWithoutException() {
 		assertThat(this.http.get("/fails").statusCode()).isEqualTo(500);
-		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		String scrape = this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"none\",method=\"GET\",outcome=\"SERVER_ERROR\",status=\"500\",uri=\"/fails\"} 1\n");
 		assertThat(scrape).doesNotContain("http_server_exceptions_total{" + APP + ",exception=\"none\"");
 	}
@@ -84,7 +82,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void recordsThrownExceptionOnceDespiteErrorDispatch() {
 		assertThat(this.http.get("/throws").statusCode()).isEqualTo(500);
-		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		String scrape = this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"IllegalStateException\",method=\"GET\",outcome=\"SERVER_ERROR\",status=\"500\","
 				+ "uri=\"/throws\"} 1\n");
 		assertThat(scrape)
@@ -97,7 +95,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void tagsUnmatchedPathWithItsNormalizedPath() {
 		assertThat(this.http.get("/does/not/exist/123").statusCode()).isEqualTo(404);
-		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		String scrape = this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"NoResourceFoundException\",method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\","
 				+ "uri=\"/does/not/exist/{id}\"} 1\n");
 		assertThat(scrape).doesNotContain("uri=\"/does/not/exist/123\"")
@@ -110,14 +108,14 @@ final class HttpServerMetricsIntegrationTests {
 		for (int id = 1; id <= 3; id++) {
 			assertThat(this.http.get("/missing/accounts/" + id).statusCode()).isEqualTo(404);
 		}
-		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/accounts/{id}\"} 3\n");
+		String scrape = this.http.awaitScrapeContaining("status=\"404\",uri=\"/missing/accounts/{id}\"} 3\n");
 		assertThat(scrape).doesNotContain("uri=\"/missing/accounts/1\"");
 	}
 
 	@Test
 	void tagsUnmatchedPathWithUuidPlaceholder() {
 		assertThat(this.http.get("/missing/sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301").statusCode()).isEqualTo(404);
-		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/sessions/{uuid}\"} 1\n");
+		String scrape = this.http.awaitScrapeContaining("status=\"404\",uri=\"/missing/sessions/{uuid}\"} 1\n");
 		assertThat(scrape).doesNotContain("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
 	}
 
@@ -125,7 +123,7 @@ final class HttpServerMetricsIntegrationTests {
 	void dropsQueryStringOfUnmatchedPath() {
 		assertThat(this.http.get("/missing/search?q=secret-term&page=2").statusCode()).isEqualTo(404);
 		assertThat(this.http.get("/missing/search?q=other-term").statusCode()).isEqualTo(404);
-		String scrape = awaitScrapeContaining("status=\"404\",uri=\"/missing/search\"} 2\n");
+		String scrape = this.http.awaitScrapeContaining("status=\"404\",uri=\"/missing/search\"} 2\n");
 		assertThat(scrape).doesNotContain("secret-term", "other-term", "page=2", "/missing/search?");
 	}
 
@@ -134,7 +132,7 @@ final class HttpServerMetricsIntegrationTests {
 		HttpResponse<byte[]> response = this.http.get("/async");
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(SampleController.ASYNC_BODY);
-		String scrape = awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		String scrape = this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"202\",uri=\"/async\"} 1\n");
 		assertThat(scrape).doesNotContainPattern("status=\"200\",uri=\"/async\"")
 			.contains("http_server_response_size_bytes_sum{" + APP + ",method=\"GET\",uri=\"/async\"} "
@@ -148,7 +146,8 @@ final class HttpServerMetricsIntegrationTests {
 		assertThat(response.body()).hasSize(SampleController.writerBodySize());
 		assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(SampleController.WRITER_BODY);
 		assertThat(SampleController.writerBodySize()).isEqualTo(17);
-		awaitScrapeContaining("http_server_response_size_bytes_sum{" + APP + ",method=\"GET\",uri=\"/writer\"} 17.0\n");
+		this.http.awaitScrapeContaining(
+				"http_server_response_size_bytes_sum{" + APP + ",method=\"GET\",uri=\"/writer\"} 17.0\n");
 	}
 
 	@Test
@@ -157,7 +156,7 @@ final class HttpServerMetricsIntegrationTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).hasSize(SampleController.STREAM_BODY_SIZE);
 		assertThat(response.headers().firstValue("Content-Length")).hasValue("1000");
-		awaitScrapeContaining(
+		this.http.awaitScrapeContaining(
 				"http_server_response_size_bytes_sum{" + APP + ",method=\"GET\",uri=\"/stream\"} 1000.0\n");
 	}
 
@@ -171,7 +170,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void reportsOnlyTheScrapeInFlight() {
 		this.http.get("/orders/active");
-		String scrape = awaitScrapeContaining("uri=\"/orders/{id}\"");
+		String scrape = this.http.awaitScrapeContaining("uri=\"/orders/{id}\"");
 		// The scrape itself is in flight while the registry is written.
 		assertThat(scrape).contains("http_server_requests_active{" + APP + "} 1.0\n");
 	}
@@ -179,7 +178,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void doesNotRecordSpringObservationAsWell() {
 		this.http.get("/orders/observation");
-		String scrape = awaitScrapeContaining("uri=\"/orders/{id}\"");
+		String scrape = this.http.awaitScrapeContaining("uri=\"/orders/{id}\"");
 		assertThat(scrape).doesNotContain("http_server_requests_active_seconds")
 			.doesNotContain("http_server_requests_seconds_count{" + APP + ",error=");
 	}
@@ -220,7 +219,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void tagsScrapesWithTheScrapePath() {
 		this.http.get("/metrics");
-		awaitScrapeContaining("http_server_requests_seconds_count{" + APP
+		this.http.awaitScrapeContaining("http_server_requests_seconds_count{" + APP
 				+ ",exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/metrics\"}");
 	}
 
@@ -230,7 +229,7 @@ final class HttpServerMetricsIntegrationTests {
 		this.http.get("/products/2");
 		String productsCount = "http_server_requests_seconds_count{" + APP
 				+ ",exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/products/{id}\"} 2\n";
-		awaitScrapeContaining(productsCount);
+		this.http.awaitScrapeContaining(productsCount);
 		HttpResponse<byte[]> health = this.http.get("/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat(new String(health.body(), StandardCharsets.UTF_8)).contains("\"status\":\"UP\"");
@@ -248,20 +247,7 @@ final class HttpServerMetricsIntegrationTests {
 	@Test
 	void recordsActuatorRequestsByTheirRoute() {
 		assertThat(this.http.get("/actuator/health").statusCode()).isEqualTo(200);
-		awaitScrapeContaining("status=\"200\",uri=\"/actuator/health\"}");
-	}
-
-	/**
-	 * Scrapes until the text holds the expected fragment: a request is recorded after its
-	 * response may already have reached the client.
-	 */
-	private String awaitScrapeContaining(String expected) {
-		String[] last = new String[1];
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-			last[0] = this.http.getText("/metrics");
-			assertThat(last[0]).contains(expected);
-		});
-		return last[0];
+		this.http.awaitScrapeContaining("status=\"200\",uri=\"/actuator/health\"}");
 	}
 
 }

@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * Plain HTTP/1.1 requests to a test server on 127.0.0.1, with bounded timeouts.
  */
@@ -62,6 +65,22 @@ public final class SampleHttpClient {
 	 */
 	public String getText(String path, String... headers) {
 		return new String(get(path, headers).body(), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Scrapes {@code /metrics} until the text holds the expected fragment, for at most 5
+	 * seconds: a request is recorded after its response may already have reached the
+	 * client.
+	 * @param expected the fragment
+	 * @return the last scrape, which holds it
+	 */
+	public String awaitScrapeContaining(String expected) {
+		String[] last = new String[1];
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			last[0] = getText("/metrics");
+			assertThat(last[0]).contains(expected);
+		});
+		return last[0];
 	}
 
 }
