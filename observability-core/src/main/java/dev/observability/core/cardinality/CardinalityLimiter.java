@@ -62,6 +62,9 @@ public final class CardinalityLimiter implements MeterBinder {
 
 	private final Map<String, Integer> maxTagsPerMetricOverrides;
 
+	/** Budgets of single tags of single meters, by {@link #tagKey}. */
+	private final Map<String, Integer> maxValuesPerTagOfMetric;
+
 	private final Set<String> exemptTags;
 
 	private final ConcurrentHashMap<String, MetricBudget> metrics = new ConcurrentHashMap<>();
@@ -73,6 +76,7 @@ public final class CardinalityLimiter implements MeterBinder {
 		this.maxValuesPerTag = builder.maxValuesPerTag;
 		this.maxValuesPerTagOverrides = Map.copyOf(builder.maxValuesPerTagOverrides);
 		this.maxTagsPerMetricOverrides = Map.copyOf(builder.maxTagsPerMetricOverrides);
+		this.maxValuesPerTagOfMetric = Map.copyOf(builder.maxValuesPerTagOfMetric);
 		this.exemptTags = Set.copyOf(builder.exemptTags);
 	}
 
@@ -159,7 +163,7 @@ public final class CardinalityLimiter implements MeterBinder {
 		return budget;
 	}
 
-	private static String exemptKey(String metric, String tag) {
+	private static String tagKey(String metric, String tag) {
 		return metric + '\u0000' + tag;
 	}
 
@@ -185,7 +189,9 @@ public final class CardinalityLimiter implements MeterBinder {
 		TagBudget tag(String tag) {
 			TagBudget budget = this.tags.get(tag);
 			if (budget == null) {
-				budget = this.tags.computeIfAbsent(tag, (key) -> new TagBudget(this.metric, key, this.maxValuesPerTag));
+				budget = this.tags.computeIfAbsent(tag,
+						(key) -> new TagBudget(this.metric, key, CardinalityLimiter.this.maxValuesPerTagOfMetric
+							.getOrDefault(tagKey(this.metric, key), this.maxValuesPerTag)));
 			}
 			return budget;
 		}
@@ -272,7 +278,7 @@ public final class CardinalityLimiter implements MeterBinder {
 			for (int i = 0; i < tags.size(); i++) {
 				Tag tag = tags.get(i);
 				if (!CardinalityLimiter.this.exemptTags.isEmpty()
-						&& CardinalityLimiter.this.exemptTags.contains(exemptKey(id.getName(), tag.getKey()))) {
+						&& CardinalityLimiter.this.exemptTags.contains(tagKey(id.getName(), tag.getKey()))) {
 					continue;
 				}
 				String value = limit(id.getName(), tag.getKey(), tag.getValue());
@@ -315,6 +321,8 @@ public final class CardinalityLimiter implements MeterBinder {
 
 		private final Map<String, Integer> maxTagsPerMetricOverrides = new HashMap<>();
 
+		private final Map<String, Integer> maxValuesPerTagOfMetric = new HashMap<>();
+
 		private final Set<String> exemptTags = new HashSet<>();
 
 		private Builder() {
@@ -331,7 +339,7 @@ public final class CardinalityLimiter implements MeterBinder {
 		 * @return this builder
 		 */
 		public Builder exempt(String metric, String tag) {
-			this.exemptTags.add(exemptKey(Objects.requireNonNull(metric, "metric must not be null"),
+			this.exemptTags.add(tagKey(Objects.requireNonNull(metric, "metric must not be null"),
 					Objects.requireNonNull(tag, "tag must not be null")));
 			return this;
 		}
@@ -365,6 +373,23 @@ public final class CardinalityLimiter implements MeterBinder {
 		public Builder maxValuesPerTag(String metric, int maxValuesPerTag) {
 			this.maxValuesPerTagOverrides.put(Objects.requireNonNull(metric, "metric must not be null"),
 					atLeastOne("maxValuesPerTag of " + metric, maxValuesPerTag));
+			return this;
+		}
+
+		/**
+		 * Gives one tag of one meter its own budget, which wins over the meter's and the
+		 * global one; the starter's detailed HTTP metrics budget their {@code user} and
+		 * {@code org} tags this way.
+		 * @param metric the meter name
+		 * @param tag the tag key
+		 * @param maxValues at least 1
+		 * @return this builder
+		 */
+		public Builder maxValuesPerTag(String metric, String tag, int maxValues) {
+			this.maxValuesPerTagOfMetric.put(
+					tagKey(Objects.requireNonNull(metric, "metric must not be null"),
+							Objects.requireNonNull(tag, "tag must not be null")),
+					atLeastOne("maxValuesPerTag of " + metric + " tag " + tag, maxValues));
 			return this;
 		}
 

@@ -12,8 +12,10 @@ import io.micrometer.core.instrument.docs.MeterDocumentation;
 public enum HttpServerMeters implements MeterDocumentation {
 
 	/**
-	 * Duration of HTTP server requests, with histogram buckets. Exposed as
-	 * {@code http_server_requests_seconds_{bucket,count,sum}} and {@code _max}.
+	 * Duration of every HTTP server request. Exposed as
+	 * {@code http_server_requests_seconds_{bucket,count,sum}} and {@code _max}; when
+	 * requests are sampled, without buckets (the histogram moves to
+	 * {@link #SAMPLED_REQUESTS}) so that count and sum stay exact.
 	 */
 	REQUESTS {
 		@Override
@@ -30,6 +32,39 @@ public enum HttpServerMeters implements MeterDocumentation {
 		public KeyName[] getKeyNames() {
 			return new KeyName[] { HttpServerKeys.METHOD, HttpServerKeys.URI, HttpServerKeys.STATUS,
 					HttpServerKeys.OUTCOME, HttpServerKeys.EXCEPTION };
+		}
+
+		@Override
+		public KeyName[] getAdditionalKeyNames() {
+			return HttpServerKeys.identity();
+		}
+	},
+
+	/**
+	 * Latency histogram of the sampled HTTP server requests, present only when requests
+	 * are sampled (a rate below 1). Exposed as
+	 * {@code http_server_requests_sampled_seconds_{bucket,count,sum}} and {@code _max};
+	 * its counts are a sample, the exact ones are {@link #REQUESTS}'.
+	 */
+	SAMPLED_REQUESTS {
+		@Override
+		public String getName() {
+			return "http.server.requests.sampled";
+		}
+
+		@Override
+		public Meter.Type getType() {
+			return Meter.Type.TIMER;
+		}
+
+		@Override
+		public KeyName[] getKeyNames() {
+			return REQUESTS.getKeyNames();
+		}
+
+		@Override
+		public KeyName[] getAdditionalKeyNames() {
+			return HttpServerKeys.identity();
 		}
 	},
 
@@ -73,6 +108,11 @@ public enum HttpServerMeters implements MeterDocumentation {
 		public KeyName[] getKeyNames() {
 			return new KeyName[] { HttpServerKeys.METHOD, HttpServerKeys.URI };
 		}
+
+		@Override
+		public KeyName[] getAdditionalKeyNames() {
+			return HttpServerKeys.identity();
+		}
 	},
 
 	/**
@@ -99,6 +139,11 @@ public enum HttpServerMeters implements MeterDocumentation {
 		public KeyName[] getKeyNames() {
 			return new KeyName[] { HttpServerKeys.METHOD, HttpServerKeys.URI };
 		}
+
+		@Override
+		public KeyName[] getAdditionalKeyNames() {
+			return HttpServerKeys.identity();
+		}
 	},
 
 	/**
@@ -119,6 +164,11 @@ public enum HttpServerMeters implements MeterDocumentation {
 		@Override
 		public KeyName[] getKeyNames() {
 			return new KeyName[] { HttpServerKeys.METHOD, HttpServerKeys.URI, HttpServerKeys.EXCEPTION };
+		}
+
+		@Override
+		public KeyName[] getAdditionalKeyNames() {
+			return HttpServerKeys.identity();
 		}
 	};
 
@@ -142,7 +192,24 @@ public enum HttpServerMeters implements MeterDocumentation {
 		OUTCOME("outcome"),
 
 		/** Simple class name of the exception that ended the request, or {@code none}. */
-		EXCEPTION("exception");
+		EXCEPTION("exception"),
+
+		/**
+		 * The authenticated user, or {@code none}; only with detailed metrics, within its
+		 * own cardinality budget.
+		 */
+		USER("user"),
+
+		/**
+		 * The user's organisation (tenant), or {@code none}; only with detailed metrics,
+		 * within its own cardinality budget.
+		 */
+		ORG("org");
+
+		/** The keys that detailed metrics add to every meter with a {@code uri}. */
+		static KeyName[] identity() {
+			return new KeyName[] { USER, ORG };
+		}
 
 		private final String key;
 

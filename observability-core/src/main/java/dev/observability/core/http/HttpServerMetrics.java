@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.observability.core.sampling.RateSampler;
 import io.micrometer.common.util.internal.logging.InternalLogger;
 import io.micrometer.common.util.internal.logging.InternalLoggerFactory;
 import io.micrometer.core.instrument.Clock;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,17 @@ import org.jspecify.annotations.Nullable;
  * metrics.requestFinished(start, "GET", "/api/movies/{id}", 200, null, -1, 512);
  * }</pre> Neither method ever throws: a failure to record is logged once and the request
  * goes on.
+ * <p>
+ * With a {@linkplain Builder#sampleRate sample rate} below 1, counts stay exact and only
+ * the distributions are sampled: {@code http.server.requests} then records every request
+ * without buckets (exact count, sum and max), the latency histogram moves to
+ * {@code http.server.requests.sampled}, and the size distributions see sampled requests
+ * only. A Prometheus histogram's {@code +Inf} bucket must equal its {@code _count}, so
+ * one family cannot have exact counts and sampled buckets.
+ * <p>
+ * With {@linkplain Builder#identityTags identity tags}, every meter with a {@code uri}
+ * also carries {@code user} and {@code org} ({@code none} when absent), so that all
+ * series of a name have the same tag keys.
  */
 public final class HttpServerMetrics {
 
@@ -40,7 +53,8 @@ public final class HttpServerMetrics {
 
 	private static final String UNKNOWN_METHOD = "UNKNOWN";
 
-	private static final String NO_EXCEPTION = "none";
+	/** Spring's value for "no exception", and ours for an absent user or org. */
+	private static final String NONE = "none";
 
 	private final MeterRegistry registry;
 
@@ -49,6 +63,10 @@ public final class HttpServerMetrics {
 	private final Duration[] latencyBuckets;
 
 	private final double[] sizeBuckets;
+
+	private final RateSampler sampler;
+
+	private final boolean identityTags;
 
 	private final AtomicLong active = new AtomicLong();
 
@@ -61,6 +79,8 @@ public final class HttpServerMetrics {
 		this.clock = builder.registry.config().clock();
 		this.latencyBuckets = builder.latencyBuckets.clone();
 		this.sizeBuckets = builder.sizeBuckets.clone();
+		this.sampler = builder.sampler;
+		this.identityTags = builder.identityTags;
 		Gauge.builder(HttpServerMeters.ACTIVE_REQUESTS.getName(), this.active, AtomicLong::get)
 			.description("Number of HTTP server requests in flight")
 			.register(this.registry);
@@ -85,7 +105,17 @@ public final class HttpServerMetrics {
 	}
 
 	/**
-	 * Records a finished request.
+	 * Decides whether a request's distributions are recorded; call it once per request.
+	 * Callers may skip work that only feeds the distributions (counting response bytes)
+	 * for requests that are not sampled.
+	 * @return {@code true} if the request is sampled, always so at a rate of 1
+	 */
+	public boolean sampleRequest() {
+		return this.sampler.sample();
+	}
+
+	/**
+	 * Records a finished, sampled request without identity.
 	 * @param startTime the value {@link #requestStarted()} returned
 	 * @param method the request method
 	 * @param uri the route template, or the normalized path of a request that matched no
@@ -99,22 +129,49 @@ public final class HttpServerMetrics {
 	 */
 	public void requestFinished(long startTime, String method, String uri, int status, @Nullable String exception,
 			long requestBytes, long responseBytes) {
+		requestFinished(startTime, true, method, uri, status, exception, requestBytes, responseBytes, null, null);
+	}
+
+	/**
+	 * Records a finished request.
+	 * @param startTime the value {@link #requestStarted()} returned
+	 * @param sampled what {@link #sampleRequest()} decided for this request: when
+	 * {@code false} only the exact counts are recorded
+	 * @param method the request method
+	 * @param uri the route template, or the normalized path of a request that matched no
+	 * route; the caller keeps it bounded, since meters are cached per value
+	 * @param status the response status
+	 * @param exception the simple class name of the exception that ended the request, or
+	 * {@code null}
+	 * @param requestBytes the request body size, or a negative value when unknown
+	 * @param responseBytes the response body size, or a negative value when unknown
+	 * @param user the authenticated user, or {@code null}; ignored without identity tags,
+	 * otherwise kept bounded by the caller like {@code uri}
+	 * @param org the user's organisation, or {@code null}; as {@code user}
+	 */
+	public void requestFinished(long startTime, boolean sampled, String method, String uri, int status,
+			@Nullable String exception, long requestBytes, long responseBytes, @Nullable String user,
+			@Nullable String org) {
 		this.active.decrementAndGet();
 		try {
 			long duration = this.clock.monotonicTime() - startTime;
-			MethodMeters meters = route(uri).forMethod(method);
-			if (exception == null) {
-				meters.timer(status).record(duration, TimeUnit.NANOSECONDS);
+			SeriesMeters series = route(uri).forMethod(method).forIdentity(user, org);
+			StatusTimers timers = (exception != null) ? series.errorTimers(status, exception) : series.timers(status);
+			timers.all.record(duration, TimeUnit.NANOSECONDS);
+			if (exception != null) {
+				series.exceptionCounter(exception).increment();
 			}
-			else {
-				meters.errorTimer(status, exception).record(duration, TimeUnit.NANOSECONDS);
-				meters.exceptionCounter(exception).increment();
+			if (!sampled) {
+				return;
+			}
+			if (timers.sampled != null) {
+				timers.sampled.record(duration, TimeUnit.NANOSECONDS);
 			}
 			if (requestBytes >= 0) {
-				meters.requestSize.record(requestBytes);
+				series.requestSize.record(requestBytes);
 			}
 			if (responseBytes >= 0) {
-				meters.responseSize.record(responseBytes);
+				series.responseSize.record(responseBytes);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -172,71 +229,119 @@ public final class HttpServerMetrics {
 
 	}
 
+	/** The meters of one route and method, per identity when identity tags are on. */
 	private final class MethodMeters {
 
-		private final String uri;
+		private final Tags tags;
 
-		private final String method;
+		private final @Nullable SeriesMeters withoutIdentity;
+
+		/** User, then org; both bounded by the caller. */
+		private final ConcurrentHashMap<String, ConcurrentHashMap<String, SeriesMeters>> byIdentity = new ConcurrentHashMap<>(
+				2);
+
+		MethodMeters(String uri, String method) {
+			this.tags = Tags.of("method", method, "uri", uri);
+			this.withoutIdentity = HttpServerMetrics.this.identityTags ? null : new SeriesMeters(this.tags);
+		}
+
+		SeriesMeters forIdentity(@Nullable String user, @Nullable String org) {
+			if (this.withoutIdentity != null) {
+				return this.withoutIdentity;
+			}
+			String userValue = (user != null) ? user : NONE;
+			String orgValue = (org != null) ? org : NONE;
+			ConcurrentHashMap<String, SeriesMeters> byOrg = this.byIdentity.get(userValue);
+			if (byOrg == null) {
+				byOrg = this.byIdentity.computeIfAbsent(userValue, (key) -> new ConcurrentHashMap<>(2));
+			}
+			SeriesMeters series = byOrg.get(orgValue);
+			if (series == null) {
+				series = byOrg.computeIfAbsent(orgValue,
+						(key) -> new SeriesMeters(this.tags.and("user", userValue, "org", key)));
+			}
+			return series;
+		}
+
+	}
+
+	/** The meters of one route, method and identity. */
+	private final class SeriesMeters {
+
+		private final Tags tags;
 
 		private final DistributionSummary requestSize;
 
 		private final DistributionSummary responseSize;
 
 		/** Copy-on-write: a route sees a handful of statuses, so a scan beats a map. */
-		private volatile StatusTimer[] timers = new StatusTimer[0];
+		private volatile StatusTimers[] timers = new StatusTimers[0];
 
-		private final ConcurrentHashMap<String, Timer> errorTimers = new ConcurrentHashMap<>(2);
+		private final ConcurrentHashMap<String, StatusTimers> errorTimers = new ConcurrentHashMap<>(2);
 
 		private final ConcurrentHashMap<String, Counter> exceptions = new ConcurrentHashMap<>(2);
 
-		MethodMeters(String uri, String method) {
-			this.uri = uri;
-			this.method = method;
+		SeriesMeters(Tags tags) {
+			this.tags = tags;
 			this.requestSize = sizeSummary(HttpServerMeters.REQUEST_SIZE, "Size of HTTP request bodies");
 			this.responseSize = sizeSummary(HttpServerMeters.RESPONSE_SIZE, "Size of HTTP response bodies");
 		}
 
-		Timer timer(int status) {
-			StatusTimer[] current = this.timers;
-			for (StatusTimer candidate : current) {
+		StatusTimers timers(int status) {
+			StatusTimers[] current = this.timers;
+			for (StatusTimers candidate : current) {
 				if (candidate.status == status) {
-					return candidate.timer;
+					return candidate;
 				}
 			}
-			return addTimer(status);
+			return addTimers(status);
 		}
 
-		private synchronized Timer addTimer(int status) {
-			for (StatusTimer candidate : this.timers) {
+		private synchronized StatusTimers addTimers(int status) {
+			for (StatusTimers candidate : this.timers) {
 				if (candidate.status == status) {
-					return candidate.timer;
+					return candidate;
 				}
 			}
-			Timer timer = requestTimer(status, NO_EXCEPTION);
-			StatusTimer[] grown = Arrays.copyOf(this.timers, this.timers.length + 1);
-			grown[grown.length - 1] = new StatusTimer(status, timer);
+			StatusTimers added = statusTimers(status, NONE);
+			StatusTimers[] grown = Arrays.copyOf(this.timers, this.timers.length + 1);
+			grown[grown.length - 1] = added;
 			this.timers = grown;
-			return timer;
+			return added;
 		}
 
-		Timer errorTimer(int status, String exception) {
+		StatusTimers errorTimers(int status, String exception) {
 			// Error path: a key string per call is acceptable here.
-			return this.errorTimers.computeIfAbsent(status + " " + exception, (key) -> requestTimer(status, exception));
+			return this.errorTimers.computeIfAbsent(status + " " + exception, (key) -> statusTimers(status, exception));
 		}
 
 		Counter exceptionCounter(String exception) {
 			return this.exceptions.computeIfAbsent(exception,
 					(name) -> Counter.builder(HttpServerMeters.EXCEPTIONS.getName())
 						.description("Exceptions that ended HTTP server requests")
-						.tags("method", this.method, "uri", this.uri, "exception", name)
+						.tags(this.tags)
+						.tag("exception", name)
 						.register(HttpServerMetrics.this.registry));
 		}
 
-		private Timer requestTimer(int status, String exception) {
-			return Timer.builder(HttpServerMeters.REQUESTS.getName())
+		private StatusTimers statusTimers(int status, String exception) {
+			Tags timerTags = this.tags.and("status", Integer.toString(status), "outcome", HttpOutcome.of(status),
+					"exception", exception);
+			if (HttpServerMetrics.this.sampler.samplesAll()) {
+				return new StatusTimers(status, histogram(HttpServerMeters.REQUESTS, timerTags), null);
+			}
+			Timer all = Timer.builder(HttpServerMeters.REQUESTS.getName())
 				.description("Duration of HTTP server requests")
-				.tags("method", this.method, "uri", this.uri, "status", Integer.toString(status), "outcome",
-						HttpOutcome.of(status), "exception", exception)
+				.tags(timerTags)
+				.register(HttpServerMetrics.this.registry);
+			return new StatusTimers(status, all, histogram(HttpServerMeters.SAMPLED_REQUESTS, timerTags));
+		}
+
+		private Timer histogram(HttpServerMeters meter, Tags timerTags) {
+			return Timer.builder(meter.getName())
+				.description((meter == HttpServerMeters.REQUESTS) ? "Duration of HTTP server requests"
+						: "Duration of sampled HTTP server requests")
+				.tags(timerTags)
 				.serviceLevelObjectives(HttpServerMetrics.this.latencyBuckets)
 				.register(HttpServerMetrics.this.registry);
 		}
@@ -245,14 +350,18 @@ public final class HttpServerMetrics {
 			return DistributionSummary.builder(meter.getName())
 				.description(description)
 				.baseUnit(meter.getBaseUnit())
-				.tags("method", this.method, "uri", this.uri)
+				.tags(this.tags)
 				.serviceLevelObjectives(HttpServerMetrics.this.sizeBuckets)
 				.register(HttpServerMetrics.this.registry);
 		}
 
 	}
 
-	private record StatusTimer(int status, Timer timer) {
+	/**
+	 * The timers of one status (and exception): {@code all} records every request,
+	 * {@code sampled} (only when sampling) the sampled ones with buckets.
+	 */
+	private record StatusTimers(int status, Timer all, @Nullable Timer sampled) {
 	}
 
 	/**
@@ -275,6 +384,10 @@ public final class HttpServerMetrics {
 		private Duration[] latencyBuckets = DEFAULT_LATENCY_BUCKETS;
 
 		private double[] sizeBuckets = DEFAULT_SIZE_BUCKETS;
+
+		private RateSampler sampler = RateSampler.of(1.0);
+
+		private boolean identityTags;
 
 		private Builder(MeterRegistry registry) {
 			this.registry = Objects.requireNonNull(registry, "registry must not be null");
@@ -307,6 +420,30 @@ public final class HttpServerMetrics {
 		public Builder sizeBuckets(double... buckets) {
 			checkIncreasing("sizeBuckets", buckets);
 			this.sizeBuckets = buckets.clone();
+			return this;
+		}
+
+		/**
+		 * Sets the share of requests whose distributions (latency histogram, sizes) are
+		 * recorded; counts stay exact whatever the rate. See the class description for
+		 * the meters this changes.
+		 * @param rate from 0.0 to 1.0; 1.0 (the default) records everything
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code rate} is outside 0.0 to 1.0
+		 */
+		public Builder sampleRate(double rate) {
+			this.sampler = RateSampler.of(rate);
+			return this;
+		}
+
+		/**
+		 * Adds {@code user} and {@code org} tags to every meter with a {@code uri}; the
+		 * values come with each request, {@code none} when absent.
+		 * @param identityTags whether to add the tags (default {@code false})
+		 * @return this builder
+		 */
+		public Builder identityTags(boolean identityTags) {
+			this.identityTags = identityTags;
 			return this;
 		}
 

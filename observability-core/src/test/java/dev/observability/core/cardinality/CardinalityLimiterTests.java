@@ -158,4 +158,31 @@ final class CardinalityLimiterTests {
 			.withMessage("maxTagsPerMetric of x must be at least 1, got -1");
 	}
 
+	@Test
+	void oneTagOfOneMeterCanHaveItsOwnBudget() {
+		CardinalityLimiter limiter = CardinalityLimiter.builder()
+			.maxValuesPerTag(5)
+			.maxValuesPerTag("http.server.requests", 10)
+			.maxValuesPerTag("http.server.requests", "user", 3)
+			.build();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		registry.config().meterFilter(limiter.meterFilter());
+		for (int i = 0; i < 20; i++) {
+			registry.counter("http.server.requests", "user", "u" + i, "uri", "/r" + i).increment();
+			registry.counter("other", "user", "u" + i).increment();
+		}
+
+		assertThat(registry.find("http.server.requests").counters()).extracting((c) -> c.getId().getTag("user"))
+			.containsOnly("u0", "u1", "u2", CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(registry.find("http.server.requests").counters()).extracting((c) -> c.getId().getTag("uri"))
+			.as("the meter's other tags keep the meter's budget of 10")
+			.doesNotHaveDuplicates()
+			.hasSize(11)
+			.contains(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(limiter.limit("other", "user", "u4")).as("other meters keep the global budget").isEqualTo("u4");
+		assertThat(limiter.limit("other", "user", "u5")).isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxValuesPerTag("m", "t", 0))
+			.withMessageContaining("maxValuesPerTag of m tag t");
+	}
+
 }

@@ -152,4 +152,90 @@ final class HttpServerMetricsTests {
 			.withMessageContaining("positive");
 	}
 
+	@Test
+	void sampledRequestsKeepCountsExactAndSampleTheDistributions() {
+		HttpServerMetrics sampled = HttpServerMetrics.builder(this.registry).sampleRate(0.1).build();
+		int requests = 20_000;
+		int chosen = 0;
+		for (int i = 0; i < requests; i++) {
+			long start = sampled.requestStarted();
+			boolean decision = sampled.sampleRequest();
+			chosen += decision ? 1 : 0;
+			this.clock.add(20, TimeUnit.MILLISECONDS);
+			sampled.requestFinished(start, decision, "GET", "/s", 200, null, 100, 200, null, null);
+		}
+
+		Timer all = this.registry.get("http.server.requests").timer();
+		assertThat(all.count()).as("every request is counted").isEqualTo(requests);
+		assertThat(all.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(20.0 * requests);
+		assertThat(all.takeSnapshot().histogramCounts()).as("no buckets on the exact timer").isEmpty();
+		Timer histogram = this.registry.get("http.server.requests.sampled").timer();
+		assertThat(histogram.count()).isEqualTo(chosen);
+		assertThat(histogram.takeSnapshot().histogramCounts()).hasSize(11);
+		// Binomial(20000, 0.1): sigma is about 42; 6 sigma leaves no room for flakiness.
+		assertThat(chosen).isBetween(2_000 - 255, 2_000 + 255);
+		assertThat(this.registry.get("http.server.request.size").summary().count()).isEqualTo(chosen);
+		assertThat(this.registry.get("http.server.response.size").summary().count()).isEqualTo(chosen);
+		assertThat(histogram.getId().getTags()).isEqualTo(all.getId().getTags());
+	}
+
+	@Test
+	void withoutSamplingThereIsNoSampledHistogram() {
+		assertThat(this.metrics.sampleRequest()).isTrue();
+		this.metrics.requestFinished(this.metrics.requestStarted(), "GET", "/a", 200, null, -1, -1);
+
+		assertThat(this.registry.find("http.server.requests.sampled").meters()).isEmpty();
+		assertThat(this.registry.get("http.server.requests").timer().takeSnapshot().histogramCounts()).hasSize(11);
+	}
+
+	@Test
+	void exceptionsAreCountedExactlyWhenNotSampled() {
+		HttpServerMetrics never = HttpServerMetrics.builder(this.registry).sampleRate(0.0).build();
+		for (int i = 0; i < 3; i++) {
+			never.requestFinished(never.requestStarted(), never.sampleRequest(), "GET", "/e", 500, "IOException", -1,
+					-1, null, null);
+		}
+
+		assertThat(this.registry.get("http.server.requests").tag("exception", "IOException").timer().count())
+			.isEqualTo(3);
+		assertThat(this.registry.get("http.server.exceptions").counter().count()).isEqualTo(3.0);
+		assertThat(this.registry.get("http.server.requests.sampled").timer().count()).isZero();
+	}
+
+	@Test
+	void identityTagsGoOnEveryMeterWithAUri() {
+		HttpServerMetrics detailed = HttpServerMetrics.builder(this.registry).identityTags(true).build();
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, "alice", "acme");
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, "alice", "acme");
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 500, "IOException", 10, 10, "bob", null);
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, null, null);
+
+		assertThat(this.registry.get("http.server.requests").tags("user", "alice", "org", "acme").timer().count())
+			.isEqualTo(2);
+		assertThat(this.registry.get("http.server.requests").tags("user", "bob", "org", "none").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("http.server.requests").tags("user", "none", "org", "none").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("http.server.exceptions").tags("user", "bob", "org", "none").counter().count())
+			.isEqualTo(1.0);
+		assertThat(this.registry.get("http.server.request.size").summaries()).hasSize(3);
+		assertThat(this.registry.getMeters()).filteredOn((meter) -> meter.getId().getTag("uri") != null)
+			.as("all series of a name have the same tag keys")
+			.allSatisfy((meter) -> assertThat(meter.getId().getTag("user")).isNotNull());
+	}
+
+	@Test
+	void identityIsIgnoredWithoutIdentityTags() {
+		this.metrics.requestFinished(this.metrics.requestStarted(), true, "GET", "/d", 200, null, -1, -1, "alice",
+				"acme");
+
+		assertThat(this.registry.get("http.server.requests").timer().getId().getTag("user")).isNull();
+	}
+
+	@Test
+	void rejectsASampleRateOutsideZeroToOne() {
+		assertThatIllegalArgumentException().isThrownBy(() -> HttpServerMetrics.builder(this.registry).sampleRate(1.5))
+			.withMessageContaining("1.5");
+	}
+
 }

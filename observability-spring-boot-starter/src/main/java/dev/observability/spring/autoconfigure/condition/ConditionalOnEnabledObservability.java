@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Conditional;
 
 /**
  * Matches when the master switch {@code observability.enabled} and every named feature
- * switch are on. Each switch defaults to {@code true}. A value that is not a boolean
- * fails start-up with a message naming the property, instead of silently counting as
- * {@code false}.
+ * switch are on. Each switch defaults to {@code true}, unless {@link #matchIfMissing()}
+ * says otherwise for an opt-in feature. A value that is not a boolean fails start-up with
+ * a message naming the property, instead of silently counting as {@code false}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.TYPE, ElementType.METHOD })
@@ -26,5 +26,13 @@ public @interface ConditionalOnEnabledObservability {
 	 * @return the property names
 	 */
 	String[] value() default {};
+
+	/**
+	 * Whether an unset feature switch counts as on; {@code false} for opt-in features
+	 * such as {@code observability.metrics.detailed.enabled}. The master switch is always
+	 * on when unset.
+	 * @return whether unset feature switches match
+	 */
+	boolean matchIfMissing() default true;
 
 }

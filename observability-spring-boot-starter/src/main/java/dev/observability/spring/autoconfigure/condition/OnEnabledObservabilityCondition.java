@@ -20,22 +20,23 @@ final class OnEnabledObservabilityCondition extends SpringBootCondition {
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Binder binder = Binder.get(context.getEnvironment());
-		if (!isOn(binder, MASTER_SWITCH)) {
+		if (!isOn(binder, MASTER_SWITCH, true)) {
 			return ConditionOutcome.noMatch(MASTER_SWITCH + " is false");
 		}
 		Map<String, Object> attributes = metadata
 			.getAnnotationAttributes(ConditionalOnEnabledObservability.class.getName());
 		String[] switches = (attributes != null) ? (String[]) attributes.get("value") : new String[0];
+		boolean matchIfMissing = attributes == null || !Boolean.FALSE.equals(attributes.get("matchIfMissing"));
 		for (String name : switches) {
-			if (!isOn(binder, name)) {
-				return ConditionOutcome.noMatch(name + " is false");
+			if (!isOn(binder, name, matchIfMissing)) {
+				return ConditionOutcome.noMatch(name + (matchIfMissing ? " is false" : " is not true"));
 			}
 		}
 		return ConditionOutcome.match(MASTER_SWITCH + " and " + String.join(", ", switches) + " are on");
 	}
 
-	private static boolean isOn(Binder binder, String name) {
-		return binder.bind(name, Boolean.class).orElse(true);
+	private static boolean isOn(Binder binder, String name, boolean ifMissing) {
+		return binder.bind(name, Boolean.class).orElse(ifMissing);
 	}
 
 }

@@ -42,7 +42,9 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	static final String BOOT_MAX_URI_TAGS = "management.metrics.web.server.max-uri-tags";
 
 	/** Environment variable to property name, for the features that exist so far. */
-	static final Map<String, String> ALIASES = Map.of("METRICS_ENABLED", "observability.metrics.enabled");
+	static final Map<String, String> ALIASES = Map.of("METRICS_ENABLED", "observability.metrics.enabled",
+			"METRICS_SAMPLE_RATE", "observability.metrics.sample-rate", "DETAILED_METRICS_ENABLED",
+			"observability.metrics.detailed.enabled");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

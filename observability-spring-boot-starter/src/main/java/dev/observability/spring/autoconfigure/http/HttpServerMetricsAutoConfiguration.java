@@ -6,6 +6,8 @@ import dev.observability.core.cardinality.CardinalityLimiter;
 import dev.observability.core.http.HttpServerMetrics;
 import dev.observability.core.normalization.PathNormalizer;
 import dev.observability.spring.autoconfigure.condition.ConditionalOnEnabledObservability;
+import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsProperties;
+import dev.observability.spring.http.RequestIdentityResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
@@ -16,12 +18,15 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
@@ -44,7 +49,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 @ConditionalOnClass({ Filter.class, MeterRegistry.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnEnabledObservability({ "observability.metrics.enabled", "observability.http.enabled" })
-@EnableConfigurationProperties(ObservabilityHttpProperties.class)
+@EnableConfigurationProperties({ ObservabilityHttpProperties.class, ObservabilityMetricsProperties.class })
 public final class HttpServerMetricsAutoConfiguration {
 
 	/** Before Spring Security's filter chain, so rejected requests are measured too. */
@@ -52,22 +57,80 @@ public final class HttpServerMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpServerMetrics httpServerMetrics(MeterRegistry registry, ObservabilityHttpProperties properties) {
+	HttpServerMetrics httpServerMetrics(MeterRegistry registry, ObservabilityHttpProperties properties,
+			ObservabilityMetricsProperties metricsProperties) {
 		return HttpServerMetrics.builder(registry)
 			.latencyBuckets(properties.getLatencyBuckets().toArray(Duration[]::new))
 			.sizeBuckets(properties.getSizeBuckets().stream().mapToDouble((size) -> size.toBytes()).toArray())
+			.sampleRate(metricsProperties.getSampleRate())
+			.identityTags(metricsProperties.getDetailed().isEnabled())
 			.build();
 	}
 
 	@Bean
 	FilterRegistrationBean<HttpServerMetricsFilter> httpServerMetricsFilter(HttpServerMetrics metrics,
-			PathNormalizer pathNormalizer, ObjectProvider<CardinalityLimiter> cardinalityLimiter) {
+			PathNormalizer pathNormalizer, ObjectProvider<CardinalityLimiter> cardinalityLimiter,
+			ObservabilityMetricsProperties metricsProperties) {
 		FilterRegistrationBean<HttpServerMetricsFilter> registration = new FilterRegistrationBean<>(
-				new HttpServerMetricsFilter(metrics, pathNormalizer, cardinalityLimiter.getIfAvailable()));
+				new HttpServerMetricsFilter(metrics, pathNormalizer, cardinalityLimiter.getIfAvailable(),
+						metricsProperties.getDetailed().isEnabled()));
 		registration.setName("observabilityHttpServerMetricsFilter");
 		registration.setOrder(FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
+	}
+
+	/**
+	 * Detailed metrics: who made each request, captured inside the filter chain just
+	 * after Spring Security's.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledObservability(value = "observability.metrics.detailed.enabled", matchIfMissing = false)
+	static class DetailedMetricsConfiguration {
+
+		/** Spring Boot's property for the order of Spring Security's filter chain. */
+		private static final String SECURITY_FILTER_ORDER = "spring.security.filter.order";
+
+		/** Spring Boot's default for {@value #SECURITY_FILTER_ORDER}. */
+		private static final int DEFAULT_SECURITY_FILTER_ORDER = -100;
+
+		@Bean
+		FilterRegistrationBean<RequestIdentityFilter> requestIdentityFilter(RequestIdentityResolver resolver,
+				Environment environment) {
+			FilterRegistrationBean<RequestIdentityFilter> registration = new FilterRegistrationBean<>(
+					new RequestIdentityFilter(resolver));
+			registration.setName("observabilityRequestIdentityFilter");
+			int securityOrder = environment.getProperty(SECURITY_FILTER_ORDER, Integer.class,
+					DEFAULT_SECURITY_FILTER_ORDER);
+			registration.setOrder((securityOrder < Ordered.LOWEST_PRECEDENCE) ? securityOrder + 1 : securityOrder);
+			registration.setDispatcherTypes(DispatcherType.REQUEST);
+			return registration;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(SecurityContextHolder.class)
+		static class SecurityIdentityConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			RequestIdentityResolver requestIdentityResolver() {
+				return new SecurityContextIdentityResolver();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass("org.springframework.security.core.context.SecurityContextHolder")
+		static class ContainerIdentityConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			RequestIdentityResolver requestIdentityResolver() {
+				return new UserPrincipalIdentityResolver();
+			}
+
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,6 +6,7 @@ import dev.observability.core.cardinality.CardinalityLimiter;
 import dev.observability.core.http.HttpServerMeters;
 import dev.observability.core.http.HttpServerMetrics;
 import dev.observability.core.normalization.PathNormalizer;
+import dev.observability.spring.autoconfigure.http.RequestIdentityFilter.RequestIdentity;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -42,9 +43,13 @@ final class HttpServerMetricsFilter implements Filter {
 	/** Where Spring MVC leaves an exception that a resolver handled. */
 	private static final String HANDLED_EXCEPTION_ATTRIBUTE = "org.springframework.web.servlet.DispatcherServlet.EXCEPTION";
 
-	private static final String UNMATCHED_BUDGET_METRIC = HttpServerMeters.REQUESTS.getName();
+	private static final String BUDGET_METRIC = HttpServerMeters.REQUESTS.getName();
 
 	private static final String URI_TAG = HttpServerMeters.HttpServerKeys.URI.asString();
+
+	private static final String USER_TAG = HttpServerMeters.HttpServerKeys.USER.asString();
+
+	private static final String ORG_TAG = HttpServerMeters.HttpServerKeys.ORG.asString();
 
 	/**
 	 * The pattern of Spring MVC's static resource fallback, which every unknown path
@@ -58,11 +63,22 @@ final class HttpServerMetricsFilter implements Filter {
 
 	private final @Nullable CardinalityLimiter limiter;
 
-	HttpServerMetricsFilter(HttpServerMetrics metrics, PathNormalizer normalizer,
-			@Nullable CardinalityLimiter limiter) {
+	private final boolean identityTags;
+
+	/**
+	 * Creates a new instance.
+	 * @param metrics the recorder
+	 * @param normalizer normalizes the paths of requests that matched no route
+	 * @param limiter bounds unmatched paths and identities, or {@code null}
+	 * @param identityTags whether to read the identity that {@link RequestIdentityFilter}
+	 * leaves on the request (detailed metrics)
+	 */
+	HttpServerMetricsFilter(HttpServerMetrics metrics, PathNormalizer normalizer, @Nullable CardinalityLimiter limiter,
+			boolean identityTags) {
 		this.metrics = metrics;
 		this.normalizer = normalizer;
 		this.limiter = limiter;
+		this.identityTags = identityTags;
 	}
 
 	@Override
@@ -74,10 +90,13 @@ final class HttpServerMetricsFilter implements Filter {
 			return;
 		}
 		long start = this.metrics.requestStarted();
-		CountingResponse counted = new CountingResponse(httpResponse);
+		boolean sampled = this.metrics.sampleRequest();
+		// Response bytes feed only the size distribution: unsampled requests skip the
+		// wrapper.
+		HttpServletResponse measured = sampled ? new CountingResponse(httpResponse) : httpResponse;
 		Throwable failure = null;
 		try {
-			chain.doFilter(httpRequest, counted);
+			chain.doFilter(httpRequest, measured);
 		}
 		catch (IOException | ServletException | RuntimeException | Error ex) {
 			failure = ex;
@@ -85,15 +104,16 @@ final class HttpServerMetricsFilter implements Filter {
 		}
 		finally {
 			if (failure == null && httpRequest.isAsyncStarted()) {
-				httpRequest.getAsyncContext().addListener(new CompletionListener(start, httpRequest, counted));
+				httpRequest.getAsyncContext()
+					.addListener(new CompletionListener(start, sampled, httpRequest, measured));
 			}
 			else {
-				record(start, httpRequest, counted, failure);
+				record(start, sampled, httpRequest, measured, failure);
 			}
 		}
 	}
 
-	private void record(long start, HttpServletRequest request, CountingResponse response,
+	private void record(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response,
 			@Nullable Throwable failure) {
 		try {
 			int status = response.getStatus();
@@ -103,8 +123,16 @@ final class HttpServerMetricsFilter implements Filter {
 				status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
 			}
 			String exception = exceptionName(request, failure, status);
-			this.metrics.requestFinished(start, request.getMethod(), uri(request), status, exception,
-					request.getContentLengthLong(), response.bytesWritten());
+			long responseBytes = (response instanceof CountingResponse counted) ? counted.bytesWritten() : -1;
+			String user = null;
+			String org = null;
+			if (this.identityTags
+					&& request.getAttribute(RequestIdentityFilter.ATTRIBUTE) instanceof RequestIdentity identity) {
+				user = limited(USER_TAG, identity.user());
+				org = limited(ORG_TAG, identity.org());
+			}
+			this.metrics.requestFinished(start, sampled, request.getMethod(), uri(request), status, exception,
+					request.getContentLengthLong(), responseBytes, user, org);
 		}
 		catch (RuntimeException ex) {
 			// HttpServerMetrics never throws; this guards the servlet API calls above.
@@ -127,7 +155,15 @@ final class HttpServerMetricsFilter implements Filter {
 		String contextPath = request.getContextPath();
 		String normalized = this.normalizer
 			.normalize(path.startsWith(contextPath) ? path.substring(contextPath.length()) : path);
-		return (this.limiter != null) ? this.limiter.limit(UNMATCHED_BUDGET_METRIC, URI_TAG, normalized) : normalized;
+		return (this.limiter != null) ? this.limiter.limit(BUDGET_METRIC, URI_TAG, normalized) : normalized;
+	}
+
+	/** A user or org value within its own budget (detailed metrics). */
+	private @Nullable String limited(String tag, @Nullable String value) {
+		if (value == null || this.limiter == null) {
+			return value;
+		}
+		return this.limiter.limit(BUDGET_METRIC, tag, value);
 	}
 
 	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure, int status) {
@@ -159,21 +195,24 @@ final class HttpServerMetricsFilter implements Filter {
 
 		private final long start;
 
+		private final boolean sampled;
+
 		private final HttpServletRequest request;
 
-		private final CountingResponse response;
+		private final HttpServletResponse response;
 
 		private @Nullable Throwable failure;
 
-		CompletionListener(long start, HttpServletRequest request, CountingResponse response) {
+		CompletionListener(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response) {
 			this.start = start;
+			this.sampled = sampled;
 			this.request = request;
 			this.response = response;
 		}
 
 		@Override
 		public void onComplete(AsyncEvent event) {
-			record(this.start, this.request, this.response, this.failure);
+			record(this.start, this.sampled, this.request, this.response, this.failure);
 		}
 
 		@Override

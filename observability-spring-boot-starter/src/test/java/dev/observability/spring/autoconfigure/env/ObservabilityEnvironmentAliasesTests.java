@@ -5,15 +5,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsProperties;
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
 import dev.observability.spring.autoconfigure.sample.SampleHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.OriginLookup;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -28,6 +31,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.web.context.support.StandardServletEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Tests for {@link ObservabilityEnvironmentAliases}.
@@ -225,6 +229,48 @@ final class ObservabilityEnvironmentAliasesTests {
 			assertThat(context.containsBean("observabilityApplicationTagFilter")).isTrue();
 			assertThat(get(context, "/metrics")).isEqualTo(200);
 		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "METRICS_SAMPLE_RATE, observability.metrics.sample-rate, 0.25",
+			"DETAILED_METRICS_ENABLED, observability.metrics.detailed.enabled, true" })
+	void aliasesTheSeedsVariables(String variable, String property, String value) {
+		StandardEnvironment environment = environmentWithVariables(Map.of(variable, value));
+		this.aliases.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty(property)).isEqualTo(value);
+		@SuppressWarnings("unchecked")
+		OriginLookup<String> origins = (OriginLookup<String>) aliasSource(environment);
+		assertThat(origins.getOrigin(property)).hasToString("environment variable '" + variable + "'");
+	}
+
+	@Test
+	void sampleRateAndDetailedMetricsFromTheEnvironmentReachTheRunningApplication() {
+		try (ConfigurableApplicationContext context = run(
+				Map.of("METRICS_SAMPLE_RATE", "0.5", "DETAILED_METRICS_ENABLED", "true"))) {
+			ObservabilityMetricsProperties properties = context.getBean(ObservabilityMetricsProperties.class);
+			assertThat(properties.getSampleRate()).isEqualTo(0.5);
+			assertThat(properties.getDetailed().isEnabled()).isTrue();
+			assertThat(filterNames(context)).contains("observabilityRequestIdentityFilter");
+		}
+	}
+
+	@Test
+	void explicitSampleRateWinsOverTheVariable() {
+		try (ConfigurableApplicationContext context = run(Map.of("METRICS_SAMPLE_RATE", "0.5"),
+				"--observability.metrics.sample-rate=0.75")) {
+			assertThat(context.getBean(ObservabilityMetricsProperties.class).getSampleRate()).isEqualTo(0.75);
+		}
+	}
+
+	@Test
+	void sampleRateOutOfRangeInTheVariableFailsNamingTheVariable() {
+		Throwable failure = catchThrowable(() -> run(Map.of("METRICS_SAMPLE_RATE", "10")).close());
+		FailureAnalysis analysis = new ObservabilityFailureAnalyzer().analyze(failure);
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription())
+			.startsWith("Invalid value '10' for property 'observability.metrics.sample-rate' "
+					+ "(from environment variable 'METRICS_SAMPLE_RATE').")
+			.contains("Allowed: a number from 0.0 to 1.0");
 	}
 
 	private static EnumerablePropertySource<?> aliasSource(ConfigurableEnvironment environment) {

@@ -274,6 +274,36 @@ final class ObservabilityFailureAnalyzerTests {
 			.contains("Allowed: a whole number of 1 or more.");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "1.5", "-0.1", "NaN" })
+	void explainsSampleRateOutsideZeroToOne(String rate) {
+		assertThat(analyze("observability.metrics.sample-rate=" + rate).getDescription())
+			.startsWith("Invalid value '" + rate + "' for property 'observability.metrics.sample-rate' (from ")
+			.contains("Allowed: a number from 0.0 to 1.0 (1.0 records every request).");
+	}
+
+	@Test
+	void explainsSampleRateThatIsNotANumber() {
+		assertThat(analyze("observability.metrics.sample-rate=ten-percent").getDescription())
+			.startsWith("Invalid value 'ten-percent' for property 'observability.metrics.sample-rate'")
+			.contains("Allowed: a number.");
+	}
+
+	@Test
+	void explainsDetailedSwitchThatIsNotABoolean() {
+		assertThat(analyze("observability.metrics.detailed.enabled=sometimes").getDescription())
+			.startsWith("Invalid value 'sometimes' for property 'observability.metrics.detailed.enabled'")
+			.contains("Allowed: " + BOOLEAN);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "max-users", "max-orgs" })
+	void explainsDetailedBudgetOfZero(String budget) {
+		assertThat(analyze("observability.metrics.detailed." + budget + "=0").getDescription())
+			.startsWith("Invalid value '0' for property 'observability.metrics.detailed." + budget + "' (from ")
+			.contains("Allowed: a whole number of 1 or more.");
+	}
+
 	@Test
 	void leavesOtherFailuresToOtherAnalyzers() {
 		assertThat(new ObservabilityFailureAnalyzer().analyze(new IllegalStateException("unrelated"))).isNull();

@@ -10,6 +10,7 @@ import dev.observability.spring.autoconfigure.ObservabilityAutoConfiguration;
 import dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration;
 import dev.observability.spring.autoconfigure.endpoint.MetricsEndpointAutoConfiguration;
 import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsAutoConfiguration;
+import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -122,6 +123,37 @@ final class HttpServerMetricsAutoConfigurationTests {
 			assertThat(scrape).containsPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"64\\.0\"")
 				.containsPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"2048\\.0\"")
 				.doesNotContainPattern("http_server_response_size_bytes_bucket\\{[^\\n]*le=\"100\\.0\"");
+		});
+	}
+
+	@Test
+	void sampleRateKeepsCountsExactAndMovesTheHistogram() {
+		this.contextRunner.withPropertyValues("observability.metrics.sample-rate=0").run((context) -> {
+			Filter filter = httpFilterRegistration(context).getFilter();
+			for (int i = 0; i < 3; i++) {
+				MockHttpServletRequest request = new MockHttpServletRequest("GET", "/movies/42");
+				request.setAttribute(HttpServerMetricsFilter.ROUTE_ATTRIBUTE, "/movies/{id}");
+				filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+			}
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("http.server.requests").timer().count()).isEqualTo(3);
+			assertThat(registry.get("http.server.requests.sampled").timer().count()).isZero();
+			assertThat(registry.get("http.server.response.size").summary().count()).isZero();
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			assertThat(scrape).contains("# TYPE http_server_requests_seconds summary")
+				.contains("# TYPE http_server_requests_sampled_seconds histogram")
+				.doesNotContain("http_server_requests_seconds_bucket");
+		});
+	}
+
+	@Test
+	void sampleRateOfOneIsTheDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(ObservabilityMetricsProperties.class).getSampleRate()).isEqualTo(1.0);
+			Filter filter = httpFilterRegistration(context).getFilter();
+			filter.doFilter(new MockHttpServletRequest("GET", "/x"), new MockHttpServletResponse(),
+					new MockFilterChain());
+			assertThat(context.getBean(MeterRegistry.class).find("http.server.requests.sampled").meters()).isEmpty();
 		});
 	}
 
