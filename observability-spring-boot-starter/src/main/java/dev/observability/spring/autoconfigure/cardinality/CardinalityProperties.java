@@ -12,8 +12,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Cardinality limits applied to every meter. A tag value beyond its budget is recorded as
  * "__overflow__" (totals stay right) and counted in
  * observability_cardinality_overflow_total.
+ * <p>
+ * Unknown properties under this prefix fail start-up: an override written without
+ * brackets ({@code overrides.http.server.requests.max-values-per-tag}) would otherwise be
+ * ignored in silence, since Spring Boot reads the map key as {@code http}.
  */
-@ConfigurationProperties("observability.metrics.cardinality")
+@ConfigurationProperties(prefix = "observability.metrics.cardinality", ignoreUnknownFields = false)
 public final class CardinalityProperties {
 
 	/**

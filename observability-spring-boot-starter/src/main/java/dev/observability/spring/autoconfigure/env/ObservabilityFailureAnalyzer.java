@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -33,6 +34,11 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 		ConfigurationProperty property = (bind != null) ? bind.getProperty() : null;
 		if (invalid != null) {
 			return analysis(invalid, property, failure);
+		}
+		UnboundConfigurationPropertiesException unbound = findCause(failure,
+				UnboundConfigurationPropertiesException.class);
+		if (unbound != null && bind != null && bind.getName().toString().startsWith(PREFIX)) {
+			return unknown(bind.getName().toString(), unbound, failure);
 		}
 		if (bind != null && bind.getName().toString().startsWith(PREFIX)) {
 			String name = (property != null) ? property.getName().toString() : bind.getName().toString();
@@ -64,6 +70,33 @@ public final class ObservabilityFailureAnalyzer implements FailureAnalyzer, Orde
 			}
 		}
 		return analysis(name, value, origin, invalid.getAllowed(), failure);
+	}
+
+	/**
+	 * Properties under a prefix that rejects unknown names; the usual cause is a meter
+	 * name with dots written without brackets.
+	 */
+	private static FailureAnalysis unknown(String prefix, UnboundConfigurationPropertiesException unbound,
+			Throwable failure) {
+		StringBuilder description = new StringBuilder("Unknown propert")
+			.append((unbound.getUnboundProperties().size() == 1) ? "y" : "ies")
+			.append(" under '")
+			.append(prefix)
+			.append("':");
+		unbound.getUnboundProperties()
+			.stream()
+			.sorted((left, right) -> left.getName().toString().compareTo(right.getName().toString()))
+			.forEach((property) -> {
+				description.append("\n\t- '").append(property.getName()).append("'");
+				if (property.getOrigin() != null) {
+					description.append(" (from ").append(property.getOrigin()).append(")");
+				}
+			});
+		String action = "Check the spelling against docs/configuration.md. Write meter names that contain dots in "
+				+ "brackets, such as " + prefix + ".overrides[http.server.requests].max-values-per-tag "
+				+ "(in YAML: \"[http.server.requests]\"); without them Spring Boot reads only the first part as "
+				+ "the name.";
+		return new FailureAnalysis(description.toString(), action, failure);
 	}
 
 	@Override

@@ -254,6 +254,24 @@ final class ObservabilityFailureAnalyzerTests {
 	}
 
 	@Test
+	void explainsOverrideOfMetricWithDotsWrittenWithoutBrackets() {
+		FailureAnalysis analysis = analyze(
+				"observability.metrics.cardinality.overrides.http.server.requests.max-values-per-tag=500");
+		assertThat(analysis.getDescription())
+			.startsWith("Unknown property under 'observability.metrics.cardinality':\n\t- "
+					+ "'observability.metrics.cardinality.overrides.http.server.requests.max-values-per-tag' (from ");
+		assertThat(analysis.getAction())
+			.contains("observability.metrics.cardinality.overrides[http.server.requests].max-values-per-tag (in YAML: "
+					+ "\"[http.server.requests]\")");
+	}
+
+	@Test
+	void explainsMisspelledCardinalityProperty() {
+		assertThat(analyze("observability.metrics.cardinality.max-value-per-tag=5").getDescription())
+			.contains("'observability.metrics.cardinality.max-value-per-tag'");
+	}
+
+	@Test
 	void explainsOverrideOfZeroTags() {
 		assertThat(analyze("observability.metrics.cardinality.overrides[orders.placed].max-tags-per-metric=0")
 			.getDescription())
