@@ -138,15 +138,20 @@ public final class CardinalityLimiter implements MeterBinder {
 		List<MetricCardinality> result = new ArrayList<>();
 		this.metrics.forEach((name, metric) -> {
 			Map<String, Integer> values = new HashMap<>();
+			Map<String, Integer> ownBudgets = new HashMap<>();
 			Map<String, Long> overflows = new HashMap<>();
 			metric.tags.forEach((tag, budget) -> {
 				values.put(tag, budget.values.size());
+				if (budget.maxValues != metric.maxValuesPerTag) {
+					ownBudgets.put(tag, budget.maxValues);
+				}
 				long folds = budget.overflows.sum();
 				if (folds > 0) {
 					overflows.put(tag, folds);
 				}
 			});
-			result.add(new MetricCardinality(name, metric.maxValuesPerTag, values, overflows, metric.refused.get()));
+			result.add(new MetricCardinality(name, metric.maxValuesPerTag, ownBudgets, values, overflows,
+					metric.refused.get()));
 		});
 		result.sort((left, right) -> left.metric().compareTo(right.metric()));
 		return Collections.unmodifiableList(result);

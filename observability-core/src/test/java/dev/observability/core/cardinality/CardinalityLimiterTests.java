@@ -1,5 +1,7 @@
 package dev.observability.core.cardinality;
 
+import java.util.Map;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -179,6 +181,12 @@ final class CardinalityLimiterTests {
 			.doesNotHaveDuplicates()
 			.hasSize(11)
 			.contains(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(limiter.snapshot()).filteredOn((metric) -> metric.metric().equals("http.server.requests"))
+			.singleElement()
+			.satisfies((metric) -> {
+				assertThat(metric.maxValuesPerTag()).isEqualTo(10);
+				assertThat(metric.maxValuesOfTag()).containsExactly(Map.entry("user", 3));
+			});
 		assertThat(limiter.limit("other", "user", "u4")).as("other meters keep the global budget").isEqualTo("u4");
 		assertThat(limiter.limit("other", "user", "u5")).isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
 		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxValuesPerTag("m", "t", 0))

@@ -40,8 +40,8 @@ public final class CardinalityEndpoint {
 		List<String> overflowed = new ArrayList<>();
 		for (MetricCardinality metric : this.limiter.snapshot()) {
 			int series = this.registry.find(metric.metric()).meters().size();
-			metrics.add(new MetricReport(metric.metric(), series, metric.maxValuesPerTag(), metric.valuesPerTag(),
-					metric.overflowsPerTag(), metric.refused()));
+			metrics.add(new MetricReport(metric.metric(), series, metric.maxValuesPerTag(), metric.maxValuesOfTag(),
+					metric.valuesPerTag(), metric.overflowsPerTag(), metric.refused()));
 			if (metric.overflowed()) {
 				overflowed.add(metric.metric());
 			}
@@ -68,12 +68,14 @@ public final class CardinalityEndpoint {
 	 * @param metric the meter name
 	 * @param series the meters of that name in the registry
 	 * @param maxValuesPerTag its value limit
+	 * @param maxValuesOfTag limits of the tags that have their own (detailed metrics'
+	 * {@code user} and {@code org})
 	 * @param valuesPerTag distinct values admitted per tag
 	 * @param overflowsPerTag folds per tag that overflowed
 	 * @param refused whether meters were refused for having too many tags
 	 */
-	public record MetricReport(String metric, int series, int maxValuesPerTag, Map<String, Integer> valuesPerTag,
-			Map<String, Long> overflowsPerTag, boolean refused) {
+	public record MetricReport(String metric, int series, int maxValuesPerTag, Map<String, Integer> maxValuesOfTag,
+			Map<String, Integer> valuesPerTag, Map<String, Long> overflowsPerTag, boolean refused) {
 	}
 
 }

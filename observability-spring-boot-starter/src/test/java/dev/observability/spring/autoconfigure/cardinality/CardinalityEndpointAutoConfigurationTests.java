@@ -216,6 +216,22 @@ final class CardinalityEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void reportsTheOwnBudgetsOfDetailedMetricsTags() {
+		this.contextRunner
+			.withPropertyValues(EXPOSE, "observability.metrics.detailed.max-users=20",
+					"observability.metrics.detailed.max-orgs=5")
+			.run((context) -> {
+				context.getBean(MeterRegistry.class)
+					.counter("http.server.requests", "uri", "/a", "user", "alice", "org", "acme")
+					.increment();
+				MetricReport requests = metric(context.getBean(CardinalityEndpoint.class).cardinality(),
+						"http.server.requests");
+				assertThat(requests.maxValuesPerTag()).isEqualTo(100);
+				assertThat(requests.maxValuesOfTag()).containsOnly(Map.entry("user", 20), Map.entry("org", 5));
+			});
+	}
+
+	@Test
 	void autoConfiguresHealthIndicatorThatIsUpWithoutOverflow() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasBean(HEALTH_INDICATOR);
