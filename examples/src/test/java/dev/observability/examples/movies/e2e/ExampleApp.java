@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,6 +18,11 @@ import static org.awaitility.Awaitility.await;
 final class ExampleApp implements AutoCloseable {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+	/** The seeds' environment variables the starter reads as aliases. */
+	private static final Set<String> SEED_VARIABLES = Set.of("METRICS_ENABLED", "METRICS_SAMPLE_RATE",
+			"DETAILED_METRICS_ENABLED", "TRACING_ENABLED", "TRACING_SAMPLE_RATE", "OTEL_EXPORTER_OTLP_ENDPOINT",
+			"OTEL_SERVICE_NAME");
 
 	private final ChildProcess process;
 
@@ -45,7 +51,7 @@ final class ExampleApp implements AutoCloseable {
 		// Switches set in the shell that runs the build must not decide what a test sees.
 		builder.environment()
 			.keySet()
-			.removeIf((variable) -> variable.startsWith("OBSERVABILITY_") || variable.equals("METRICS_ENABLED")
+			.removeIf((variable) -> variable.startsWith("OBSERVABILITY_") || SEED_VARIABLES.contains(variable)
 					|| variable.startsWith("SPRING_"));
 		builder.environment().putAll(environment);
 		return new ExampleApp(processes.start(name, builder), port);

@@ -1,12 +1,10 @@
 package dev.observability.examples.movies.e2e;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -68,26 +66,6 @@ final class PrometheusScrapeE2eIT {
 	 * it.
 	 */
 	private static final String APPLICATIONS = "group by (application) (http_server_requests_seconds_count)";
-
-	/**
-	 * The metrics that promtool 2.42 reports lint problems for, none of them ours:
-	 * Micrometer's JVM, process and Tomcat binders, registered by Spring Boot. They are
-	 * warnings about naming, not errors:
-	 * <ul>
-	 * <li>{@code jvm_compilation_time_ms_total}, {@code process_cpu_time_ns_total}:
-	 * "metric names should not contain abbreviated units";</li>
-	 * <li>{@code system_cpu_count}: "non-histogram and non-summary metrics should not
-	 * have "_count" suffix";</li>
-	 * <li>{@code tomcat_sessions_*}: "no help text" (Micrometer's {@code TomcatMetrics}
-	 * gives them no description).</li>
-	 * </ul>
-	 * A lint problem on any other metric, ours in particular, fails the test.
-	 */
-	private static final Set<String> FOREIGN_LINT_PROBLEMS = Set.of("jvm_compilation_time_ms_total",
-			"process_cpu_time_ns_total", "system_cpu_count", "tomcat_sessions_active_current_sessions",
-			"tomcat_sessions_active_max_sessions", "tomcat_sessions_alive_max_seconds",
-			"tomcat_sessions_created_sessions_total", "tomcat_sessions_expired_sessions_total",
-			"tomcat_sessions_rejected_sessions_total");
 
 	@RegisterExtension
 	static final ChildProcesses processes = new ChildProcesses();
@@ -180,12 +158,13 @@ final class PrometheusScrapeE2eIT {
 	@Order(3)
 	void promtoolFindsNoErrorsInTheScrape() throws Exception {
 		// After the traffic, so the exposition has 404s, 500s and exception tags in it.
-		String exposition = scrapeText();
+		String exposition = MetricsScrape.text(app);
 		Promtool.Report report = Promtool.checkMetrics(exposition, "promtool-scrape");
 		assertThat(report.errors()).as("promtool errors").isEmpty();
 		assertThat(report.exitCode()).as("promtool exit code; output: %s", report.output())
 			.isIn(0, Promtool.LINT_PROBLEMS);
-		assertThat(report.lintedMetrics()).as("metrics with lint problems").isSubsetOf(FOREIGN_LINT_PROBLEMS);
+		assertThat(report.lintedMetrics()).as("metrics with lint problems")
+			.isSubsetOf(MetricsScrape.FOREIGN_LINT_PROBLEMS);
 
 		// Proof that the check above can fail: one malformed line is reported as an
 		// error.
@@ -195,20 +174,8 @@ final class PrometheusScrapeE2eIT {
 		assertThat(broken.errors()).as("errors for a malformed line").isNotEmpty();
 	}
 
-	/**
-	 * The Prometheus text format, as {@code curl /metrics} gets it: no {@code Accept}
-	 * header.
-	 */
-	private static String scrapeText() throws Exception {
-		HttpResponse<String> response = app.get("/metrics");
-		assertThat(response.statusCode()).as("GET /metrics").isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
-		return response.body();
-	}
-
 	private static List<Sample> scrape() throws Exception {
-		return TextExposition.parse(scrapeText());
+		return TextExposition.parse(MetricsScrape.text(app));
 	}
 
 	private static List<Sample> movieCounts(List<Sample> samples) {

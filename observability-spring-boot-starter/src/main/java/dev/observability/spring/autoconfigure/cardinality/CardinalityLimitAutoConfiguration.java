@@ -1,5 +1,6 @@
 package dev.observability.spring.autoconfigure.cardinality;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,6 +31,11 @@ import org.springframework.core.annotation.Order;
 @EnableConfigurationProperties({ CardinalityProperties.class, ObservabilityMetricsProperties.class })
 public final class CardinalityLimitAutoConfiguration {
 
+	/** HTTP tags that the starter's filter bounds before recording. */
+	private static final List<HttpServerMeters.HttpServerKeys> FILTER_BOUNDED_KEYS = List.of(
+			HttpServerMeters.HttpServerKeys.URI, HttpServerMeters.HttpServerKeys.USER,
+			HttpServerMeters.HttpServerKeys.ORG);
+
 	@Bean
 	@ConditionalOnMissingBean
 	static CardinalityLimiter cardinalityLimiter(CardinalityProperties properties,
@@ -37,25 +43,23 @@ public final class CardinalityLimitAutoConfiguration {
 		CardinalityLimiter.Builder builder = CardinalityLimiter.builder()
 			.maxTagsPerMetric(properties.getMaxTagsPerMetric())
 			.maxValuesPerTag(properties.getMaxValuesPerTag());
-		// Route templates are bounded by the code; the HTTP filter limits unmatched paths
-		// itself.
-		// Detailed metrics' user and org tags have their own budgets, on every meter that
-		// carries them.
+		// Route templates are bounded by the code; the HTTP filter limits unmatched
+		// paths,
+		// and detailed metrics' user and org (with their own budgets), itself, once per
+		// request, so that every HTTP family records the same value.
 		ObservabilityMetricsProperties.Detailed detailed = metricsProperties.getDetailed();
 		for (HttpServerMeters meter : HttpServerMeters.values()) {
-			if (Arrays.asList(meter.getKeyNames()).contains(HttpServerMeters.HttpServerKeys.URI)) {
-				builder.exempt(meter.getName(), HttpServerMeters.HttpServerKeys.URI.asString());
-			}
-			List<KeyName> optional = Arrays.asList(meter.getAdditionalKeyNames());
-			if (optional.contains(HttpServerMeters.HttpServerKeys.USER)) {
-				builder.maxValuesPerTag(meter.getName(), HttpServerMeters.HttpServerKeys.USER.asString(),
-						detailed.getMaxUsers());
-			}
-			if (optional.contains(HttpServerMeters.HttpServerKeys.ORG)) {
-				builder.maxValuesPerTag(meter.getName(), HttpServerMeters.HttpServerKeys.ORG.asString(),
-						detailed.getMaxOrgs());
+			List<KeyName> keys = new ArrayList<>(Arrays.asList(meter.getKeyNames()));
+			keys.addAll(Arrays.asList(meter.getAdditionalKeyNames()));
+			for (HttpServerMeters.HttpServerKeys key : FILTER_BOUNDED_KEYS) {
+				if (keys.contains(key)) {
+					builder.exempt(meter.getName(), key.asString());
+				}
 			}
 		}
+		String requests = HttpServerMeters.REQUESTS.getName();
+		builder.maxValuesPerTag(requests, HttpServerMeters.HttpServerKeys.USER.asString(), detailed.getMaxUsers());
+		builder.maxValuesPerTag(requests, HttpServerMeters.HttpServerKeys.ORG.asString(), detailed.getMaxOrgs());
 		properties.getOverrides().forEach((metric, limits) -> {
 			if (limits.getMaxTagsPerMetric() != null) {
 				builder.maxTagsPerMetric(metric, limits.getMaxTagsPerMetric());

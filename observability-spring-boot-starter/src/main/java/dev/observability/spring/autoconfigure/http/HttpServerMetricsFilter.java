@@ -51,6 +51,9 @@ final class HttpServerMetricsFilter implements Filter {
 
 	private static final String ORG_TAG = HttpServerMeters.HttpServerKeys.ORG.asString();
 
+	/** The user or org of a request without identity, as the core recorder writes it. */
+	private static final String NO_IDENTITY = "none";
+
 	/**
 	 * The pattern of Spring MVC's static resource fallback, which every unknown path
 	 * matches.
@@ -126,10 +129,11 @@ final class HttpServerMetricsFilter implements Filter {
 			long responseBytes = (response instanceof CountingResponse counted) ? counted.bytesWritten() : -1;
 			String user = null;
 			String org = null;
-			if (this.identityTags
-					&& request.getAttribute(RequestIdentityFilter.ATTRIBUTE) instanceof RequestIdentity identity) {
-				user = limited(USER_TAG, identity.user());
-				org = limited(ORG_TAG, identity.org());
+			if (this.identityTags) {
+				RequestIdentity identity = (request
+					.getAttribute(RequestIdentityFilter.ATTRIBUTE) instanceof RequestIdentity found) ? found : null;
+				user = limited(USER_TAG, (identity != null) ? identity.user() : null);
+				org = limited(ORG_TAG, (identity != null) ? identity.org() : null);
 			}
 			this.metrics.requestFinished(start, sampled, request.getMethod(), uri(request), status, exception,
 					request.getContentLengthLong(), responseBytes, user, org);
@@ -158,12 +162,14 @@ final class HttpServerMetricsFilter implements Filter {
 		return (this.limiter != null) ? this.limiter.limit(BUDGET_METRIC, URI_TAG, normalized) : normalized;
 	}
 
-	/** A user or org value within its own budget (detailed metrics). */
-	private @Nullable String limited(String tag, @Nullable String value) {
-		if (value == null || this.limiter == null) {
-			return value;
-		}
-		return this.limiter.limit(BUDGET_METRIC, tag, value);
+	/**
+	 * A user or org value within its own budget (detailed metrics). {@code none} spends
+	 * the budget like any value, here and only here, so that every HTTP family records
+	 * the same value for a request; the meter filter leaves these tags alone.
+	 */
+	private String limited(String tag, @Nullable String value) {
+		String tagValue = (value != null) ? value : NO_IDENTITY;
+		return (this.limiter != null) ? this.limiter.limit(BUDGET_METRIC, tag, tagValue) : tagValue;
 	}
 
 	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure, int status) {

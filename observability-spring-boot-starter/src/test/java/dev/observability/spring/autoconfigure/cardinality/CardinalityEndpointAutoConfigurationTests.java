@@ -221,9 +221,11 @@ final class CardinalityEndpointAutoConfigurationTests {
 			.withPropertyValues(EXPOSE, "observability.metrics.detailed.max-users=20",
 					"observability.metrics.detailed.max-orgs=5")
 			.run((context) -> {
-				context.getBean(MeterRegistry.class)
-					.counter("http.server.requests", "uri", "/a", "user", "alice", "org", "acme")
-					.increment();
+				// The HTTP filter spends these budgets through the limiter, once per
+				// request.
+				CardinalityLimiter limiter = context.getBean(CardinalityLimiter.class);
+				limiter.limit("http.server.requests", "user", "alice");
+				limiter.limit("http.server.requests", "org", "acme");
 				MetricReport requests = metric(context.getBean(CardinalityEndpoint.class).cardinality(),
 						"http.server.requests");
 				assertThat(requests.maxValuesPerTag()).isEqualTo(100);

@@ -37,6 +37,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for the detailed metrics part of {@link HttpServerMetricsAutoConfiguration}:
@@ -203,6 +204,43 @@ final class DetailedMetricsAutoConfigurationTests {
 					.tags("metric", "http.server.requests", "tag", "org")
 					.functionCounter()
 					.count()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void everyFamilyRecordsTheSameUserForARequest() {
+		this.contextRunner
+			.withPropertyValues("observability.metrics.detailed.enabled=true",
+					"observability.metrics.detailed.max-users=2")
+			.withUserConfiguration(HeaderIdentityConfiguration.class)
+			.run((context) -> {
+				Filter filters = filters(context);
+				for (String user : new String[] { "u1", "u2" }) {
+					MockHttpServletRequest request = request("/same");
+					request.addHeader("X-User", user);
+					filters.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
+				}
+				// No identity once the budget is full: "none" folds like any new value,
+				// in every family, exceptions included.
+				assertThatIllegalStateException().isThrownBy(
+						() -> filters.doFilter(request("/same"), new MockHttpServletResponse(), (request, response) -> {
+							throw new IllegalStateException("boom");
+						}));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				for (String family : new String[] { "http.server.requests", "http.server.response.size",
+						"http.server.exceptions" }) {
+					assertThat(registry.find(family).meters()).as(family)
+						.extracting((meter) -> meter.getId().getTag("user"))
+						.doesNotContain("none")
+						.contains(CardinalityLimiter.OVERFLOW_VALUE);
+				}
+				assertThat(registry.get(CardinalityLimiter.OVERFLOW_METER)
+					.tags("metric", "http.server.requests", "tag", "user")
+					.functionCounter()
+					.count()).as("one fold per request, counted once").isEqualTo(1);
+				assertThat(registry.find(CardinalityLimiter.OVERFLOW_METER)
+					.tag("metric", "http.server.exceptions")
+					.meters()).isEmpty();
 			});
 	}
 
