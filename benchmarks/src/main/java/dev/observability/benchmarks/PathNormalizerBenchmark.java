@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PathNormalizerBenchmark {
 
 	@Param({ "/api/users/123/orders", "/items/550e8400-e29b-41d4-a716-446655440000?x=1", "/api/movies",
-			"/a/b/c/d/e/f/g/h/i/j" })
+			"/a/b/c/d/e/f/g/h/i/j", "/users/jane.doe@example.com", "/reports/2024-01-31/summary" })
 	public String path;
 
 	private final PathNormalizer normalizer = PathNormalizer.create();

@@ -33,17 +33,21 @@ public final class PathNormalizer {
 	/** Longer segments are never kept verbatim. */
 	static final int MAX_SEGMENT_LENGTH = 64;
 
-	private static final int MIN_HASH_LENGTH = 16;
-
-	private static final int MIN_TOKEN_LENGTH = 20;
-
 	private final int maxSegments;
 
 	private final Rule[] rules;
 
+	/** No normalized path is longer: it bounds the buffer, whatever the input. */
+	private final int maxLength;
+
 	private PathNormalizer(Builder builder) {
 		this.maxSegments = builder.maxSegments;
 		this.rules = builder.rules.toArray(new Rule[0]);
+		int longestSegment = MAX_SEGMENT_LENGTH;
+		for (Rule rule : this.rules) {
+			longestSegment = Math.max(longestSegment, rule.replacement.length());
+		}
+		this.maxLength = (int) Math.min(Integer.MAX_VALUE - 8, (long) this.maxSegments * (longestSegment + 1) + 4);
 	}
 
 	/**
@@ -68,163 +72,112 @@ public final class PathNormalizer {
 	 * @return the normalized path, starting with {@code /}
 	 */
 	public String normalize(String path) {
-		int end = endOfPath(path);
-		// While nothing had to change, the result is path[0, cleanEnd) and nothing is
-		// allocated: the
-		// common case of an unmatched path without ids (a scanner's /wp-login.php) costs
-		// one scan.
-		StringBuilder result = null;
-		int cleanEnd = 0;
+		int length = path.length();
+		// While each segment is kept as it is, one '/' after the previous, the result is
+		// the run path[runStart, runEnd), returned without allocating: the common case of
+		// an unmatched path without ids (a scanner's /wp-login.php) costs one scan.
+		int runStart = 0;
+		int runEnd = 0;
 		int segments = 0;
 		int start = 0;
-		while (start < end) {
-			int slash = path.indexOf('/', start);
-			int segmentEnd = (slash < 0 || slash > end) ? end : slash;
-			if (segmentEnd > start) {
+		int end;
+		do {
+			long scan = SegmentScan.scan(path, start);
+			end = SegmentScan.end(scan);
+			if (end > start) {
 				if (++segments > this.maxSegments) {
-					result = (result != null) ? result : prefix(path, cleanEnd, end);
-					return result.append("/...").toString();
+					return new StringBuilder(runEnd - runStart + 4).append(path, runStart, runEnd)
+						.append("/...")
+						.toString();
 				}
-				String replacement = replacement(path, start, segmentEnd);
-				if (result == null && replacement == null && start == cleanEnd + 1 && path.charAt(cleanEnd) == '/') {
-					cleanEnd = segmentEnd;
+				String replacement = replacement(path, start, scan);
+				// The first segment starts the run at the '/' before it, any later one
+				// must follow the run after one '/'.
+				boolean firstSegment = runStart == runEnd;
+				boolean extendsRun = firstSegment ? start > 0 : start - 1 == runEnd;
+				if (replacement != null || !extendsRun) {
+					return rebuild(path, runStart, runEnd, start, scan, replacement, segments);
 				}
-				else {
-					result = (result != null) ? result : prefix(path, cleanEnd, end);
-					result.append('/');
-					if (replacement != null) {
-						result.append(replacement);
-					}
-					else {
-						result.append(path, start, segmentEnd);
-					}
-				}
+				runStart = firstSegment ? start - 1 : runStart;
+				runEnd = end;
 			}
-			start = segmentEnd + 1;
+			start = end + 1;
 		}
-		if (result != null) {
-			return result.toString();
-		}
-		if (cleanEnd == 0) {
+		while (end < length && path.charAt(end) == '/');
+		if (runStart == runEnd) {
 			return "/";
 		}
-		return (cleanEnd == path.length()) ? path : path.substring(0, cleanEnd);
+		return (runStart == 0 && runEnd == length) ? path : path.substring(runStart, runEnd);
 	}
 
-	private static StringBuilder prefix(String path, int cleanEnd, int end) {
-		return new StringBuilder(end + 8).append(path, 0, cleanEnd);
+	/**
+	 * Builds the result from the run, then the segment at {@code start} that changes and
+	 * every segment after it.
+	 */
+	private String rebuild(String path, int runStart, int runEnd, int start, long scan, @Nullable String replacement,
+			int segments) {
+		// Out of normalize(), where the builder would be null or not, escape analysis can
+		// drop the StringBuilder: only its byte[] and the String are allocated.
+		int length = path.length();
+		int end = SegmentScan.end(scan);
+		int first = (replacement != null) ? replacement.length() : end - start;
+		StringBuilder result = new StringBuilder(
+				capacity((long) (runEnd - runStart) + 1 + first + restLength(path, end)));
+		result.append(path, runStart, runEnd);
+		append(result, path, start, end, replacement);
+		while (end < length && path.charAt(end) == '/') {
+			start = end + 1;
+			scan = SegmentScan.scan(path, start);
+			end = SegmentScan.end(scan);
+			if (end > start) {
+				if (++segments > this.maxSegments) {
+					return result.append("/...").toString();
+				}
+				append(result, path, start, end, replacement(path, start, scan));
+			}
+		}
+		return result.toString();
+	}
+
+	private static void append(StringBuilder result, String path, int start, int end, @Nullable String replacement) {
+		result.append('/');
+		if (replacement != null) {
+			result.append(replacement);
+		}
+		else {
+			result.append(path, start, end);
+		}
+	}
+
+	private int capacity(long expectedLength) {
+		// Rounded up to what the byte[] takes anyway (8-byte alignment): room, for free,
+		// for a later short id that becomes {id}.
+		return ((int) Math.min(expectedLength, this.maxLength) + 7) & ~7;
+	}
+
+	/** Length from {@code from} to the query string or the end, up to maxLength. */
+	private int restLength(String path, int from) {
+		int limit = (int) Math.min(path.length(), (long) from + this.maxLength);
+		for (int i = from; i < limit; i++) {
+			char c = path.charAt(i);
+			if (c == '?' || c == '#' || c == ';') {
+				return i - from;
+			}
+		}
+		return limit - from;
 	}
 
 	/** The text that replaces a segment, or {@code null} to keep it verbatim. */
-	private @Nullable String replacement(String path, int start, int end) {
+	private @Nullable String replacement(String path, int start, long scan) {
 		if (this.rules.length > 0) {
-			String segment = path.substring(start, end);
+			String segment = path.substring(start, SegmentScan.end(scan));
 			for (Rule rule : this.rules) {
 				if (rule.pattern.matcher(segment).matches()) {
 					return rule.replacement;
 				}
 			}
 		}
-		return placeholder(path, start, end);
-	}
-
-	private static int endOfPath(String path) {
-		int end = path.length();
-		for (int i = 0; i < end; i++) {
-			char c = path.charAt(i);
-			if (c == '?' || c == '#' || c == ';') {
-				return i;
-			}
-		}
-		return end;
-	}
-
-	/** Classifies one segment with a single scan; {@code null} keeps it verbatim. */
-	private static @Nullable String placeholder(String path, int start, int end) {
-		int length = end - start;
-		// Shapes with fixed positions first: they are decided without scanning the whole
-		// segment.
-		if (length == 36 && path.charAt(start + 8) == '-' && isUuid(path, start)) {
-			return "{uuid}";
-		}
-		if (length >= 10 && path.charAt(start + 4) == '-' && isDate(path, start)) {
-			return "{date}";
-		}
-		int digits = 0;
-		int hex = 0;
-		int letters = 0;
-		int tokenChars = 0;
-		int dots = 0;
-		int at = -1;
-		for (int i = start; i < end; i++) {
-			char c = path.charAt(i);
-			if (c >= '0' && c <= '9') {
-				digits++;
-				hex++;
-			}
-			else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-				hex++;
-				letters++;
-			}
-			else if ((c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z')) {
-				letters++;
-			}
-			else if (c == '@') {
-				at = (at < 0) ? i : -2;
-			}
-			else if (c == '.') {
-				dots++;
-			}
-			else if (c == '-' || c == '_' || c == '+' || c == '=' || c == '~') {
-				tokenChars++;
-			}
-		}
-		if (digits == length) {
-			return "{id}";
-		}
-		if (at > start && at < end - 1 && path.indexOf('.', at) > at && path.indexOf('.', at) < end - 1) {
-			return "{email}";
-		}
-		if (hex == length && length >= MIN_HASH_LENGTH && digits > 0) {
-			return "{hash}";
-		}
-		boolean opaque = digits + letters + tokenChars + dots == length;
-		if (opaque && length >= MIN_TOKEN_LENGTH && digits > 0 && letters > 0) {
-			// JWTs (three base64url parts) and API keys: long, mixed letters and digits.
-			return "{token}";
-		}
-		if (length > MAX_SEGMENT_LENGTH) {
-			return "{token}";
-		}
-		return null;
-	}
-
-	private static boolean isUuid(String path, int start) {
-		for (int i = 0; i < 36; i++) {
-			char c = path.charAt(start + i);
-			boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-			if (dash != (c == '-') || (!dash && !isHex(c))) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isHex(char c) {
-		char lower = (char) (c | 0x20);
-		return (c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'f');
-	}
-
-	/** {@code yyyy-mm-dd}, optionally followed by a time. */
-	private static boolean isDate(String path, int start) {
-		for (int i = 0; i < 10; i++) {
-			char c = path.charAt(start + i);
-			boolean dash = i == 4 || i == 7;
-			if (dash ? c != '-' : (c < '0' || c > '9')) {
-				return false;
-			}
-		}
-		return true;
+		return SegmentScan.placeholder(path, start, scan);
 	}
 
 	private record Rule(Pattern pattern, String replacement) {

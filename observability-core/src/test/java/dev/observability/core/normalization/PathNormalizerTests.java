@@ -104,6 +104,87 @@ final class PathNormalizerTests {
 		assertThat(this.normalizer.normalize("/not/2024-13")).isEqualTo("/not/2024-13");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			/blobs/0123456789abcde                        | /blobs/0123456789abcde
+			/blobs/0123456789abcdef                       | /blobs/{hash}
+			/blobs/abcdefabcdefabcd                       | /blobs/abcdefabcdefabcd
+			/keys/abc123def456ghi789j                     | /keys/abc123def456ghi789j
+			/keys/abc123def456ghi789jk                    | /keys/{token}
+			/reports/2024-01-3                            | /reports/2024-01-3
+			/reports/2024-01-31x                          | /reports/{date}
+			/users/@example.com                           | /users/@example.com
+			/users/jane@example.                          | /users/jane@example.
+			/users/jane@x.y                               | /users/{email}
+			""")
+	void segmentsAtTheLengthThresholds(String path, String expected) {
+		assertThat(this.normalizer.normalize(path)).isEqualTo(expected);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			/items/550e8400-e29b-41d4-a716-446655440000?x=1 | /items/{uuid}
+			/items/550e8400-e29b-41d4-a716-446655440000#top | /items/{uuid}
+			/items/550e8400-e29b-41d4-a716-446655440000;v=1 | /items/{uuid}
+			/items/550e8400e-29b-41d4-a716-446655440000     | /items/{token}
+			/items/550e8400-e29b-41d4-a7164-46655440000     | /items/{token}
+			/items/550e8400-e29b-41d4-a716-4466-5544000     | /items/{token}
+			/items/550e8400-e29b-41d4-a716-44665544000g     | /items/{token}
+			/items/550e8400-e29b-41d4-a716-4466554400000    | /items/{token}
+			/items/550e8400-e29b-41d4-a716-44665544000      | /items/{token}
+			""")
+	void onlyTheExactUuidShapeIsAUuid(String path, String expected) {
+		assertThat(this.normalizer.normalize(path)).isEqualTo(expected);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			/x\u00afy/123          | /x\u00afy/{id}
+			/a\u00bfb/123          | /a\u00bfb/{id}
+			/a\u00a3b\u00bbc/123  | /a\u00a3b\u00bbc/{id}
+			/n/\u00b1\u00b2\u00b3  | /n/\u00b1\u00b2\u00b3
+			/n/\u0130\u0131        | /n/\u0130\u0131
+			/n/\u0661\u0662        | /n/\u0661\u0662
+			/m/a\u00c0b.com        | /m/a\u00c0b.com
+			""")
+	void nonAsciiCharactersAreNeitherSeparatorsNorDigits(String path, String expected) {
+		// Characters whose low 7 bits are '/', '?', '#', ';', a digit or '@'.
+		assertThat(this.normalizer.normalize(path)).isEqualTo(expected);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			//users                   | /users
+			///a/b                     | /a/b
+			/a//b/123                 | /a/b/{id}
+			a//b/123                  | /a/b/{id}
+			/users/123/orders/7       | /users/{id}/orders/{id}
+			/1/2/3/4/5/6              | /{id}/{id}/{id}/{id}/{id}/...
+			/users/123?next=/a/b/c    | /users/{id}
+			/users?next=/123          | /users
+			/users#/123               | /users
+			/users/..;/admin          | /users/..
+			""")
+	void segmentsAfterTheFirstChangeAreStillNormalized(String path, String expected) {
+		assertThat(this.normalizer.normalize(path)).isEqualTo(expected);
+	}
+
+	@Test
+	void longPathsThatChangeAreCutAfterMaxSegments() {
+		assertThat(this.normalizer.normalize("//x" + "/123".repeat(100_000))).isEqualTo("/x/{id}/{id}/{id}/{id}/...");
+		assertThat(this.normalizer.normalize("/users/123" + "/".repeat(100_000) + "orders"))
+			.isEqualTo("/users/{id}/orders");
+		assertThat(this.normalizer.normalize("/x/" + "a".repeat(1_000_000) + "?q=" + "b".repeat(1_000_000)))
+			.isEqualTo("/x/{token}");
+	}
+
+	@Test
+	void customReplacementsLongerThanAnySegmentAreKeptWhole() {
+		String replacement = "{" + "r".repeat(PathNormalizer.MAX_SEGMENT_LENGTH * 2) + "}";
+		PathNormalizer custom = PathNormalizer.builder().rule("x+", replacement).maxSegments(2).build();
+		assertThat(custom.normalize("/x/xx/xxx")).isEqualTo("/" + replacement + "/" + replacement + "/...");
+	}
+
 	@Test
 	void customRulesRunFirstAndMatchWholeSegments() {
 		PathNormalizer custom = PathNormalizer.builder()
