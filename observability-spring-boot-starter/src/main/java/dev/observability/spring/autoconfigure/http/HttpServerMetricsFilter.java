@@ -126,6 +126,9 @@ final class HttpServerMetricsFilter implements Filter {
 				status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
 			}
 			String exception = exceptionName(request, failure, status);
+			// Sizes feed only the distributions: an unsampled request skips the header
+			// look-up.
+			long requestBytes = sampled ? request.getContentLengthLong() : -1;
 			long responseBytes = (response instanceof CountingResponse counted) ? counted.bytesWritten() : -1;
 			String user = null;
 			String org = null;
@@ -136,7 +139,7 @@ final class HttpServerMetricsFilter implements Filter {
 				org = limited(ORG_TAG, (identity != null) ? identity.org() : null);
 			}
 			this.metrics.requestFinished(start, sampled, request.getMethod(), uri(request), status, exception,
-					request.getContentLengthLong(), responseBytes, user, org);
+					requestBytes, responseBytes, user, org);
 		}
 		catch (RuntimeException ex) {
 			// HttpServerMetrics never throws; this guards the servlet API calls above.
