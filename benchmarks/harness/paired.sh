@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Paired overhead measurement: the bare app (A) and one other configuration (B or C) run at the same
 # time, both pinned to the same CPU, each under its own wrk on the other CPU. Both see the same
-# machine at the same moment, so the drift of a noisy virtual machine cancels out; with the shared
-# CPU saturated and split fairly between them, throughput(X) / throughput(A) is the inverse ratio of
-# their CPU cost per request. An A-against-A pair is the control (it must read 1.0).
+# machine at the same moment, so the drift of a noisy virtual machine cancels out. The figure that
+# counts is the CPU-per-request ratio: each process's own CPU time (/proc/<pid>/stat) divided by the
+# requests it served. The throughput ratio is reported too, but it is no measure of cost: the
+# scheduler does not split the shared CPU evenly between the two apps. An A-against-A pair is the
+# control (both ratios must read about 1.0).
 #
 #   benchmarks/harness/paired.sh            # pairs A/A, A/B, A/C; ~9 min after the jars are built
 #   PAIRS='C' ROUNDS=3 benchmarks/harness/paired.sh
@@ -98,16 +100,23 @@ load() {
 		awk '/Requests\/sec/ {print $2}'
 }
 
+# CPU time a process has used so far, in clock ticks (user + system, from /proc/<pid>/stat).
+cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
 # Busy share of one CPU over a window, from /proc/stat.
 cpu_busy() {
 	awk -v cpu="cpu$1" '$1 == cpu {idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i; print total, idle}' /proc/stat
 }
 
 pair() {
-	local other=$1 round a x before after busy ratio kept
+	local other=$1 round a x before after busy ratio kept pid_a pid_x ticks_a ticks_x cost
 	log "pair A/${other}: starting both on CPU ${APP_CPU}"
 	start_app A "${PORT_A}"
+	pid_a=${pids[-1]}
 	start_app "${other}" "${PORT_X}"
+	pid_x=${pids[-1]}
 	await_healthy "${PORT_A}"
 	await_healthy "${PORT_X}"
 	log "pair A/${other}: warm-up ${WARMUP_SECONDS} s"
@@ -117,23 +126,31 @@ pair() {
 	wait "${warming}"
 	for round in $(seq 1 "${ROUNDS}"); do
 		before=$(cpu_busy "${APP_CPU}")
+		ticks_a=$(cpu_ticks "${pid_a}")
+		ticks_x=$(cpu_ticks "${pid_x}")
 		load "${MEASURE_SECONDS}" "${PORT_A}" >"${work_dir}/a" &
 		local loading=$!
 		load "${MEASURE_SECONDS}" "${PORT_X}" >"${work_dir}/x"
 		wait "${loading}"
 		after=$(cpu_busy "${APP_CPU}")
+		ticks_a=$(($(cpu_ticks "${pid_a}") - ticks_a))
+		ticks_x=$(($(cpu_ticks "${pid_x}") - ticks_x))
 		a=$(cat "${work_dir}/a")
 		x=$(cat "${work_dir}/x")
 		busy=$(awk -v b="${before}" -v e="${after}" 'BEGIN {split(b, p, " "); split(e, q, " "); t = q[1] - p[1]; i = q[2] - p[2]; printf "%.0f", 100 * (t - i) / t}')
 		ratio=$(awk -v a="${a}" -v x="${x}" 'BEGIN {printf "%.3f", x / a}')
+		# CPU per request of each process, A's over X's: a direct reading of the same ratio.
+		cost=$(awk -v a="${a}" -v x="${x}" -v ta="${ticks_a}" -v tx="${ticks_x}" \
+			'BEGIN {if (tx == 0 || a == 0) print "n/a"; else printf "%.3f", (ta / a) / (tx / x)}')
 		kept=yes
 		if ((round <= DISCARD_ROUNDS)); then
 			kept="no (JIT warm-up)"
 		fi
-		log "pair A/${other} round ${round}: A ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU ${APP_CPU} busy ${busy} %"
-		echo "| A/${other} | ${round} | ${a} | ${x} | ${ratio} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
+		log "pair A/${other} round ${round}: A ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU-per-request ratio ${cost}, CPU ${APP_CPU} busy ${busy} %"
+		echo "| A/${other} | ${round} | ${a} | ${x} | ${ratio} | ${ticks_a} | ${ticks_x} | ${cost} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
 		if [[ "${kept}" == yes ]]; then
 			echo "${ratio}" >>"${work_dir}/ratios-${other}"
+			echo "${cost}" >>"${work_dir}/costs-${other}"
 		fi
 	done
 	cleanup
@@ -163,17 +180,21 @@ main() {
 		echo "Method: [benchmarks/harness/README.md](../README.md#paired-runs). A and the other configuration run at"
 		echo "the same time on CPU ${APP_CPU}, each under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
 		echo "${WARMUP_SECONDS} s of warm-up, then ${ROUNDS} rounds of ${MEASURE_SECONDS} s, the first ${DISCARD_ROUNDS} discarded."
-		echo "Ratio = req/s of the configuration / req/s of A in the same round (the inverse of their CPU cost"
-		echo "per request while the shared CPU is saturated)."
+		echo "Throughput ratio = req/s of the configuration / req/s of A in the same round; it is no measure of"
+		echo "cost, because the scheduler does not split the shared CPU evenly between the two apps."
 		echo
-		echo "| pair | median ratio of kept rounds |"
-		echo "|---|---|"
+		echo "CPU-per-request ratio = (A's CPU ticks / A's requests) / (the other's CPU ticks / its requests),"
+		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"
+		echo "configuration costs more CPU per request."
+		echo
+		echo "| pair | median throughput ratio | median CPU-per-request ratio |"
+		echo "|---|---|---|"
 		for config in ${PAIRS}; do
-			echo "| A/${config} | $(median "${work_dir}/ratios-${config}") |"
+			echo "| A/${config} | $(median "${work_dir}/ratios-${config}") | $(median "${work_dir}/costs-${config}") |"
 		done
 		echo
-		echo "| pair | round | A req/s | other req/s | ratio | CPU ${APP_CPU} busy % | kept |"
-		echo "|---|---|---|---|---|---|---|"
+		echo "| pair | round | A req/s | other req/s | ratio | A CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
 		cat "${work_dir}/rows.md"
 		echo
 		echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
