@@ -328,22 +328,21 @@ public final class HttpServerMetrics {
 			Tags timerTags = this.tags.and("status", Integer.toString(status), "outcome", HttpOutcome.of(status),
 					"exception", exception);
 			if (HttpServerMetrics.this.sampler.samplesAll()) {
-				return new StatusTimers(status, histogram(HttpServerMeters.REQUESTS, timerTags), null);
+				return new StatusTimers(status, timer(HttpServerMeters.REQUESTS, timerTags, true), null);
 			}
-			Timer all = Timer.builder(HttpServerMeters.REQUESTS.getName())
-				.description("Duration of HTTP server requests")
-				.tags(timerTags)
-				.register(HttpServerMetrics.this.registry);
-			return new StatusTimers(status, all, histogram(HttpServerMeters.SAMPLED_REQUESTS, timerTags));
+			return new StatusTimers(status, timer(HttpServerMeters.REQUESTS, timerTags, false),
+					timer(HttpServerMeters.SAMPLED_REQUESTS, timerTags, true));
 		}
 
-		private Timer histogram(HttpServerMeters meter, Tags timerTags) {
-			return Timer.builder(meter.getName())
+		private Timer timer(HttpServerMeters meter, Tags timerTags, boolean buckets) {
+			Timer.Builder builder = Timer.builder(meter.getName())
 				.description((meter == HttpServerMeters.REQUESTS) ? "Duration of HTTP server requests"
 						: "Duration of sampled HTTP server requests")
-				.tags(timerTags)
-				.serviceLevelObjectives(HttpServerMetrics.this.latencyBuckets)
-				.register(HttpServerMetrics.this.registry);
+				.tags(timerTags);
+			if (buckets) {
+				builder.serviceLevelObjectives(HttpServerMetrics.this.latencyBuckets);
+			}
+			return builder.register(HttpServerMetrics.this.registry);
 		}
 
 		private DistributionSummary sizeSummary(HttpServerMeters meter, String description) {

@@ -43,7 +43,7 @@ public final class CardinalityLimitAutoConfiguration {
 		CardinalityLimiter.Builder builder = CardinalityLimiter.builder()
 			.maxTagsPerMetric(properties.getMaxTagsPerMetric())
 			.maxValuesPerTag(properties.getMaxValuesPerTag());
-		// Route templates are bounded by the code; the HTTP filter limits unmatched
+		// Route templates are bounded by the code. The HTTP filter bounds unmatched
 		// paths,
 		// and detailed metrics' user and org (with their own budgets), itself, once per
 		// request, so that every HTTP family records the same value.

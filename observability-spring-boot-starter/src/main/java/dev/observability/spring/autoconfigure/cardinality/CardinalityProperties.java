@@ -3,7 +3,7 @@ package dev.observability.spring.autoconfigure.cardinality;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.observability.spring.autoconfigure.env.InvalidObservabilityPropertyException;
+import dev.observability.spring.autoconfigure.env.PropertyChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -51,7 +51,8 @@ public final class CardinalityProperties {
 	 * @param maxTagsPerMetric at least 1
 	 */
 	public void setMaxTagsPerMetric(int maxTagsPerMetric) {
-		this.maxTagsPerMetric = atLeastOne("observability.metrics.cardinality.max-tags-per-metric", maxTagsPerMetric);
+		this.maxTagsPerMetric = PropertyChecks.atLeastOne("observability.metrics.cardinality.max-tags-per-metric",
+				maxTagsPerMetric);
 	}
 
 	/**
@@ -67,7 +68,8 @@ public final class CardinalityProperties {
 	 * @param maxValuesPerTag at least 1
 	 */
 	public void setMaxValuesPerTag(int maxValuesPerTag) {
-		this.maxValuesPerTag = atLeastOne("observability.metrics.cardinality.max-values-per-tag", maxValuesPerTag);
+		this.maxValuesPerTag = PropertyChecks.atLeastOne("observability.metrics.cardinality.max-values-per-tag",
+				maxValuesPerTag);
 	}
 
 	/**
@@ -86,21 +88,13 @@ public final class CardinalityProperties {
 		overrides.forEach((metric, limits) -> {
 			String property = "observability.metrics.cardinality.overrides[" + metric + "]";
 			if (limits.getMaxTagsPerMetric() != null) {
-				atLeastOne(property + ".max-tags-per-metric", limits.getMaxTagsPerMetric());
+				PropertyChecks.atLeastOne(property + ".max-tags-per-metric", limits.getMaxTagsPerMetric());
 			}
 			if (limits.getMaxValuesPerTag() != null) {
-				atLeastOne(property + ".max-values-per-tag", limits.getMaxValuesPerTag());
+				PropertyChecks.atLeastOne(property + ".max-values-per-tag", limits.getMaxValuesPerTag());
 			}
 		});
 		this.overrides = overrides;
-	}
-
-	static int atLeastOne(String property, int value) {
-		if (value < 1) {
-			throw new InvalidObservabilityPropertyException(property, Integer.toString(value),
-					"a whole number of 1 or more");
-		}
-		return value;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.observability.spring.autoconfigure.metrics;
 
 import dev.observability.spring.autoconfigure.env.InvalidObservabilityPropertyException;
+import dev.observability.spring.autoconfigure.env.PropertyChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -151,7 +152,7 @@ public final class ObservabilityMetricsProperties {
 		 * @param maxUsers at least 1
 		 */
 		public void setMaxUsers(int maxUsers) {
-			this.maxUsers = atLeastOne("observability.metrics.detailed.max-users", maxUsers);
+			this.maxUsers = PropertyChecks.atLeastOne("observability.metrics.detailed.max-users", maxUsers);
 		}
 
 		/**
@@ -167,15 +168,7 @@ public final class ObservabilityMetricsProperties {
 		 * @param maxOrgs at least 1
 		 */
 		public void setMaxOrgs(int maxOrgs) {
-			this.maxOrgs = atLeastOne("observability.metrics.detailed.max-orgs", maxOrgs);
-		}
-
-		private static int atLeastOne(String property, int value) {
-			if (value < 1) {
-				throw new InvalidObservabilityPropertyException(property, Integer.toString(value),
-						"a whole number of 1 or more");
-			}
-			return value;
+			this.maxOrgs = PropertyChecks.atLeastOne("observability.metrics.detailed.max-orgs", maxOrgs);
 		}
 
 	}
