@@ -44,7 +44,9 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	/** Environment variable to property name, for the features that exist so far. */
 	static final Map<String, String> ALIASES = Map.of("METRICS_ENABLED", "observability.metrics.enabled",
 			"METRICS_SAMPLE_RATE", "observability.metrics.sample-rate", "DETAILED_METRICS_ENABLED",
-			"observability.metrics.detailed.enabled");
+			"observability.metrics.detailed.enabled", "TRACING_ENABLED", "observability.tracing.enabled",
+			"TRACING_SAMPLE_RATE", "observability.tracing.sample-rate", "OTEL_EXPORTER_OTLP_ENDPOINT",
+			"observability.tracing.otlp.endpoint", "OTEL_SERVICE_NAME", "observability.tracing.service-name");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -85,8 +87,8 @@ public final class ObservabilityEnvironmentAliases implements EnvironmentPostPro
 	@Override
 	public int getOrder() {
 		// After config data is loaded, so that addLast really puts the aliases below
-		// application.yml.
-		return Ordered.LOWEST_PRECEDENCE;
+		// application.yml; before ObservabilityTracingEnvironment, which reads them.
+		return Ordered.LOWEST_PRECEDENCE - 1;
 	}
 
 	private static final class AliasPropertySource extends EnumerablePropertySource<Map<String, String>>

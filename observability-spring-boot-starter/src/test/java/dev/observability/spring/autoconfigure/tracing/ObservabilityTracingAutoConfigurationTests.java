@@ -1,0 +1,225 @@
+package dev.observability.spring.autoconfigure.tracing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.observability.spring.autoconfigure.env.ObservabilityFailureAnalyzer;
+import dev.observability.spring.autoconfigure.env.ObservabilityTracingEnvironment;
+import io.micrometer.tracing.Tracer;
+import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Tests for the tracing switches: {@link ObservabilityTracingEnvironment} driving Spring
+ * Boot's OpenTelemetry auto-configuration, and
+ * {@link ObservabilityTracingAutoConfiguration}. Each test starts a real application with
+ * every auto-configuration, as Spring Boot does, so that the environment post-processors
+ * and the auto-configuration exclusions apply.
+ */
+final class ObservabilityTracingAutoConfigurationTests {
+
+	private static final String EXPORTER_THREAD = "BatchSpanProcessor_WorkerThread";
+
+	@Test
+	void isOffWithoutAnEndpointAndRunsNoExporterThread() {
+		Set<Thread> before = exporterThreads();
+		try (ConfigurableApplicationContext context = start(Map.of())) {
+			assertThat(context.getEnvironment().getProperty("management.tracing.enabled")).isEqualTo("false");
+			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
+			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
+			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+			assertThat(exporterThreads()).as("exporter threads started by this application").isSubsetOf(before);
+		}
+	}
+
+	@Test
+	void otlpEndpointTurnsTracingOnAndGetsTheTracesPath() {
+		try (ConfigurableApplicationContext context = start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318")) {
+			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
+				.contains("endpoint=http://127.0.0.1:4318/v1/traces");
+			assertThat(context.getBean(Sampler.class).getDescription())
+				.startsWith("ParentBased{root:TraceIdRatioBased{0.100000}");
+			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void seedsEnvironmentVariablesWork() {
+		try (ConfigurableApplicationContext context = start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT",
+				"http://collector:4318/", "TRACING_SAMPLE_RATE", "0.25", "OTEL_SERVICE_NAME", "movie-finder"))) {
+			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
+				.contains("endpoint=http://collector:4318/v1/traces");
+			assertThat(context.getBean(Sampler.class).getDescription()).contains("TraceIdRatioBased{0.250000}");
+			assertThat(
+					context.getEnvironment().getProperty("management.opentelemetry.resource-attributes[service.name]"))
+				.isEqualTo("movie-finder");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "false", "no", "0" })
+	void tracingEnabledFalseWinsOverAnEndpoint(String value) {
+		try (ConfigurableApplicationContext context = start(
+				Map.of("TRACING_ENABLED", value, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))) {
+			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
+			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void zipkinExporterUsesItsEndpointAndNoOtlp() {
+		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=zipkin",
+				"observability.tracing.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans")) {
+			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).hasSize(1);
+			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).isEmpty();
+			assertThat(context.getEnvironment().getProperty("management.tracing.export.zipkin.endpoint"))
+				.isEqualTo("http://127.0.0.1:9411/api/v2/spans");
+		}
+	}
+
+	@Test
+	void loggingExporterNeedsNoEndpoint() {
+		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=logging")) {
+			assertThat(context.getBeanNamesForType(LoggingSpanExporter.class)).hasSize(1);
+			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).isEmpty();
+			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).isEmpty();
+			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void noExporterRecordsSpansOnlyWhenAskedTo() {
+		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=none")) {
+			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+		}
+		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=none",
+				"observability.tracing.enabled=true")) {
+			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
+			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void springBootsOwnPropertiesStillWin() {
+		try (ConfigurableApplicationContext context = start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318", "observability.tracing.sample-rate=0.2",
+				"management.tracing.sampling.probability=0.5")) {
+			assertThat(context.getBean(Sampler.class).getDescription()).contains("TraceIdRatioBased{0.500000}");
+		}
+	}
+
+	@Test
+	void applicationExclusionsAreKeptWhenTracingIsOff() {
+		try (ConfigurableApplicationContext context = start(Map.of(),
+				"spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.task."
+						+ "TaskExecutionAutoConfiguration")) {
+			assertThat(context.getEnvironment().getProperty("spring.autoconfigure.exclude"))
+				.startsWith("org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration,")
+				.contains("OpenTelemetryTracingAutoConfiguration");
+			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void masterSwitchTurnsSpringBootsTracingOffToo() {
+		try (ConfigurableApplicationContext context = start(
+				Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), "observability.enabled=false")) {
+			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
+			assertThat(context.getBeanNamesForType(ObservabilityTracingProperties.class)).isEmpty();
+			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "1.5", "-0.1" })
+	void explainsASampleRateOutsideZeroToOne(String rate) {
+		assertThat(failure(Map.of(), "observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"observability.tracing.sample-rate=" + rate)
+			.getDescription())
+			.startsWith("Invalid value '" + rate + "' for property 'observability.tracing.sample-rate'")
+			.contains("Allowed: a number from 0.0 to 1.0");
+	}
+
+	@Test
+	void explainsAnEndpointThatIsNotAUrl() {
+		assertThat(failure(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318")).getDescription())
+			.startsWith("Invalid value 'collector:4318' for property 'observability.tracing.otlp.endpoint' "
+					+ "(from environment variable 'OTEL_EXPORTER_OTLP_ENDPOINT')")
+			.contains("an http:// or https:// URL with a host");
+	}
+
+	@Test
+	void explainsAnUnknownExporter() {
+		assertThat(failure(Map.of(), "observability.tracing.exporter=jaeger").getDescription())
+			.startsWith("Invalid value 'jaeger' for property 'observability.tracing.exporter'");
+	}
+
+	private static FailureAnalysis failure(Map<String, Object> variables, String... properties) {
+		Throwable failure = catchThrowable(() -> start(variables, properties).close());
+		assertThat(failure).isNotNull();
+		FailureAnalysis analysis = new ObservabilityFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("analysis of %s", failure).isNotNull();
+		return analysis;
+	}
+
+	/**
+	 * Starts an application with every auto-configuration, the given environment
+	 * variables in place of the real ones and the given properties on the command line.
+	 */
+	private static ConfigurableApplicationContext start(Map<String, Object> variables, String... properties) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(variables)));
+		SpringApplication application = new SpringApplication(TracingApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setEnvironment(environment);
+		application.setDefaultProperties(Map.of("spring.main.banner-mode", "off"));
+		String[] args = new String[properties.length];
+		for (int i = 0; i < properties.length; i++) {
+			args[i] = "--" + properties[i];
+		}
+		return application.run(args);
+	}
+
+	/** Exporter threads alive now; other tests' applications may leave some behind. */
+	private static Set<Thread> exporterThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith(EXPORTER_THREAD))
+			.collect(Collectors.toSet());
+	}
+
+	/** An application with every auto-configuration on the class path. */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(
+			excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+					"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
+	static class TracingApplication {
+
+	}
+
+}
