@@ -50,7 +50,9 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
 			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration",
 			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.zipkin."
-					+ "ZipkinWithOpenTelemetryTracingAutoConfiguration");
+					+ "ZipkinWithOpenTelemetryTracingAutoConfiguration",
+			// Without a trace, exemplars would only cost a look-up per histogram record.
+			"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration");
 
 	static final String BOOT_TRACING_ENABLED = "management.tracing.enabled";
 

@@ -10,12 +10,14 @@ import dev.observability.spring.autoconfigure.metrics.ObservabilityMetricsProper
 import dev.observability.spring.http.RequestIdentityResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -43,7 +45,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
 		"dev.observability.spring.autoconfigure.cardinality.CardinalityLimitAutoConfiguration",
-		"dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration" },
+		"dev.observability.spring.autoconfigure.http.HttpNormalizationAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration" },
 		beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Filter.class, MeterRegistry.class })
@@ -54,6 +57,9 @@ public final class HttpServerMetricsAutoConfiguration {
 
 	/** Before Spring Security's filter chain, so rejected requests are measured too. */
 	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
+
+	/** The instrumentation scope of the starter's spans. */
+	static final String INSTRUMENTATION_SCOPE = "dev.observability";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -70,14 +76,33 @@ public final class HttpServerMetricsAutoConfiguration {
 	@Bean
 	FilterRegistrationBean<HttpServerMetricsFilter> httpServerMetricsFilter(HttpServerMetrics metrics,
 			PathNormalizer pathNormalizer, ObjectProvider<CardinalityLimiter> cardinalityLimiter,
-			ObservabilityMetricsProperties metricsProperties) {
+			ObservabilityMetricsProperties metricsProperties, ObjectProvider<HttpServerSpans> spans) {
 		FilterRegistrationBean<HttpServerMetricsFilter> registration = new FilterRegistrationBean<>(
 				new HttpServerMetricsFilter(metrics, pathNormalizer, cardinalityLimiter.getIfAvailable(),
-						metricsProperties.getDetailed().isEnabled()));
+						metricsProperties.getDetailed().isEnabled(), spans.getIfAvailable()));
 		registration.setName("observabilityHttpServerMetricsFilter");
 		registration.setOrder(FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
+	}
+
+	/**
+	 * Server spans, when tracing is on: the starter's filter starts them since Spring's
+	 * observation filter is replaced. {@code management.tracing.enabled} is what the
+	 * starter derives from {@code observability.tracing.*}; off, no span is started.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.opentelemetry.sdk.trace.SdkTracerProvider")
+	@ConditionalOnBooleanProperty("management.tracing.enabled")
+	@ConditionalOnBean(type = "io.opentelemetry.api.OpenTelemetry")
+	static class ServerSpansConfiguration {
+
+		@Bean
+		HttpServerSpans httpServerSpans(OpenTelemetry openTelemetry) {
+			return new HttpServerSpans(openTelemetry.getTracer(INSTRUMENTATION_SCOPE),
+					openTelemetry.getPropagators().getTextMapPropagator());
+		}
+
 	}
 
 	/**

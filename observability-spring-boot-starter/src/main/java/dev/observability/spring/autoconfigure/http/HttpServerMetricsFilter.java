@@ -7,6 +7,8 @@ import dev.observability.core.http.HttpServerMeters;
 import dev.observability.core.http.HttpServerMetrics;
 import dev.observability.core.normalization.PathNormalizer;
 import dev.observability.spring.autoconfigure.http.RequestIdentityFilter.RequestIdentity;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -26,7 +28,9 @@ import org.springframework.web.servlet.HandlerMapping;
  * The single point where HTTP server requests are measured. A plain {@link Filter} rather
  * than Spring's observation filter: it reads the route once after the chain, looks cached
  * meters up by (route, method, status) and builds no tag arrays, which is what keeps the
- * request path cheap.
+ * request path cheap. With tracing on it also starts the request's server span and keeps
+ * it current until the metrics are recorded, so the latency histogram's exemplar names
+ * the request's trace.
  * <p>
  * Registered for {@link DispatcherType#REQUEST} only: an asynchronous request is recorded
  * when it completes, and the error page forward that follows an exception is not counted
@@ -68,6 +72,8 @@ final class HttpServerMetricsFilter implements Filter {
 
 	private final boolean identityTags;
 
+	private final @Nullable HttpServerSpans spans;
+
 	/**
 	 * Creates a new instance.
 	 * @param metrics the recorder
@@ -75,13 +81,15 @@ final class HttpServerMetricsFilter implements Filter {
 	 * @param limiter bounds unmatched paths and identities, or {@code null}
 	 * @param identityTags whether to read the identity that {@link RequestIdentityFilter}
 	 * leaves on the request (detailed metrics)
+	 * @param spans starts and ends server spans, or {@code null} when tracing is off
 	 */
 	HttpServerMetricsFilter(HttpServerMetrics metrics, PathNormalizer normalizer, @Nullable CardinalityLimiter limiter,
-			boolean identityTags) {
+			boolean identityTags, @Nullable HttpServerSpans spans) {
 		this.metrics = metrics;
 		this.normalizer = normalizer;
 		this.limiter = limiter;
 		this.identityTags = identityTags;
+		this.spans = spans;
 	}
 
 	@Override
@@ -97,6 +105,8 @@ final class HttpServerMetricsFilter implements Filter {
 		// Response bytes feed only the size distribution: unsampled requests skip the
 		// wrapper.
 		HttpServletResponse measured = sampled ? new CountingResponse(httpResponse) : httpResponse;
+		Span span = startSpan(httpRequest);
+		Scope scope = (span != null) ? currentSpan(span) : null;
 		Throwable failure = null;
 		try {
 			chain.doFilter(httpRequest, measured);
@@ -108,24 +118,56 @@ final class HttpServerMetricsFilter implements Filter {
 		finally {
 			if (failure == null && httpRequest.isAsyncStarted()) {
 				httpRequest.getAsyncContext()
-					.addListener(new CompletionListener(start, sampled, httpRequest, measured));
+					.addListener(new CompletionListener(start, sampled, httpRequest, measured, span));
 			}
 			else {
-				record(start, sampled, httpRequest, measured, failure);
+				record(start, sampled, httpRequest, measured, failure, span);
+			}
+			if (scope != null) {
+				scope.close();
 			}
 		}
 	}
 
-	private void record(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response,
-			@Nullable Throwable failure) {
+	/**
+	 * Starts the request's span; a tracing failure costs the request its span, never its
+	 * answer.
+	 */
+	private @Nullable Span startSpan(HttpServletRequest request) {
+		if (this.spans == null) {
+			return null;
+		}
 		try {
-			int status = response.getStatus();
+			return this.spans.start(request);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private @Nullable Scope currentSpan(Span span) {
+		try {
+			return this.spans.makeCurrent(span);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private void record(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response,
+			@Nullable Throwable failure, @Nullable Span span) {
+		String method = "UNKNOWN";
+		int status = 0;
+		Throwable exception = null;
+		try {
+			method = request.getMethod();
+			status = response.getStatus();
 			if (failure != null && !response.isCommitted()) {
 				// The container will answer 500 once the exception leaves the filter
 				// chain.
 				status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
 			}
-			String exception = exceptionName(request, failure, status);
+			exception = exception(request, failure, status);
 			// Sizes feed only the distributions: an unsampled request skips the header
 			// look-up.
 			long requestBytes = sampled ? request.getContentLengthLong() : -1;
@@ -138,13 +180,33 @@ final class HttpServerMetricsFilter implements Filter {
 				user = limited(USER_TAG, (identity != null) ? identity.user() : null);
 				org = limited(ORG_TAG, (identity != null) ? identity.org() : null);
 			}
-			this.metrics.requestFinished(start, sampled, request.getMethod(), uri(request), status, exception,
-					requestBytes, responseBytes, user, org);
+			this.metrics.requestFinished(start, sampled, method, uri(request), status,
+					(exception != null) ? simpleName(exception.getClass()) : null, requestBytes, responseBytes, user,
+					org);
 		}
 		catch (RuntimeException ex) {
 			// HttpServerMetrics never throws; this guards the servlet API calls above.
 			this.metrics.requestFinished(start, "UNKNOWN", "UNKNOWN", 0, null, -1, -1);
 		}
+		if (span != null) {
+			endSpan(span, request, method, status, exception, failure != null);
+		}
+	}
+
+	private void endSpan(Span span, HttpServletRequest request, String method, int status,
+			@Nullable Throwable exception, boolean thrown) {
+		try {
+			this.spans.end(span, method, route(request), status, exception, thrown);
+		}
+		catch (RuntimeException ex) {
+			// Ending is what exports the span: make sure it happens even so.
+			span.end();
+		}
+	}
+
+	private static @Nullable String route(HttpServletRequest request) {
+		Object route = request.getAttribute(ROUTE_ATTRIBUTE);
+		return (route instanceof String pattern && !FALLBACK_ROUTE.equals(pattern)) ? pattern : null;
 	}
 
 	/**
@@ -154,9 +216,9 @@ final class HttpServerMetricsFilter implements Filter {
 	 * scanner's flood can never push a real route into {@code __overflow__}.
 	 */
 	private String uri(HttpServletRequest request) {
-		Object route = request.getAttribute(ROUTE_ATTRIBUTE);
-		if (route instanceof String pattern && !FALLBACK_ROUTE.equals(pattern)) {
-			return pattern;
+		String route = route(request);
+		if (route != null) {
+			return route;
 		}
 		String path = request.getRequestURI();
 		String contextPath = request.getContextPath();
@@ -175,7 +237,7 @@ final class HttpServerMetricsFilter implements Filter {
 		return (this.limiter != null) ? this.limiter.limit(BUDGET_METRIC, tag, tagValue) : tagValue;
 	}
 
-	private static @Nullable String exceptionName(HttpServletRequest request, @Nullable Throwable failure, int status) {
+	private static @Nullable Throwable exception(HttpServletRequest request, @Nullable Throwable failure, int status) {
 		Throwable exception = failure;
 		if (exception == null && status >= 400) {
 			exception = throwableAttribute(request, HANDLED_EXCEPTION_ATTRIBUTE);
@@ -186,7 +248,7 @@ final class HttpServerMetricsFilter implements Filter {
 		if (exception instanceof ServletException && exception.getCause() != null) {
 			exception = exception.getCause();
 		}
-		return (exception != null) ? simpleName(exception.getClass()) : null;
+		return exception;
 	}
 
 	private static @Nullable Throwable throwableAttribute(HttpServletRequest request, String name) {
@@ -210,18 +272,35 @@ final class HttpServerMetricsFilter implements Filter {
 
 		private final HttpServletResponse response;
 
+		private final @Nullable Span span;
+
 		private @Nullable Throwable failure;
 
-		CompletionListener(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response) {
+		CompletionListener(long start, boolean sampled, HttpServletRequest request, HttpServletResponse response,
+				@Nullable Span span) {
 			this.start = start;
 			this.sampled = sampled;
 			this.request = request;
 			this.response = response;
+			this.span = span;
 		}
 
 		@Override
 		public void onComplete(AsyncEvent event) {
-			record(this.start, this.sampled, this.request, this.response, this.failure);
+			if (this.span == null) {
+				record(this.start, this.sampled, this.request, this.response, this.failure, null);
+				return;
+			}
+			// Current again on the completing thread, for the exemplar.
+			Scope scope = currentSpan(this.span);
+			try {
+				record(this.start, this.sampled, this.request, this.response, this.failure, this.span);
+			}
+			finally {
+				if (scope != null) {
+					scope.close();
+				}
+			}
 		}
 
 		@Override

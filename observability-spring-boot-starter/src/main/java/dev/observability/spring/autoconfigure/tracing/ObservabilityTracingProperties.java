@@ -1,6 +1,8 @@
 package dev.observability.spring.autoconfigure.tracing;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import dev.observability.spring.autoconfigure.env.InvalidObservabilityPropertyException;
@@ -52,6 +54,11 @@ public final class ObservabilityTracingProperties {
 	 * Zipkin exporter settings.
 	 */
 	private final Zipkin zipkin = new Zipkin();
+
+	/**
+	 * Sampling rules for HTTP server requests.
+	 */
+	private final Sampling sampling = new Sampling();
 
 	/**
 	 * Returns the explicit switch.
@@ -139,6 +146,14 @@ public final class ObservabilityTracingProperties {
 	 */
 	public Zipkin getZipkin() {
 		return this.zipkin;
+	}
+
+	/**
+	 * Returns the sampling rules.
+	 * @return the rules
+	 */
+	public Sampling getSampling() {
+		return this.sampling;
 	}
 
 	static @Nullable String checkUrl(String property, @Nullable String url) {
@@ -234,6 +249,131 @@ public final class ObservabilityTracingProperties {
 		 */
 		public void setEndpoint(@Nullable String endpoint) {
 			this.endpoint = checkUrl("observability.tracing.zipkin.endpoint", endpoint);
+		}
+
+	}
+
+	/**
+	 * Sampling rules: some requests get their own share of traces.
+	 */
+	public static final class Sampling {
+
+		/**
+		 * Rules matched against each HTTP server request in order; the first that matches
+		 * sets the share of new traces for that request, and a rule with rate 0.0 means
+		 * never traced, even when the caller's trace is sampled. Requests that match no
+		 * rule use observability.tracing.sample-rate.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		/**
+		 * Whether requests to Actuator's endpoints and to the metrics endpoint are never
+		 * traced (checked after the rules, so a rule can still trace one of them).
+		 */
+		private boolean excludeManagementEndpoints = true;
+
+		/**
+		 * Returns the rules.
+		 * @return the rules, in order
+		 */
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		/**
+		 * Sets the rules.
+		 * @param rules the rules, in order
+		 */
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+		/**
+		 * Returns whether management endpoints are never traced.
+		 * @return whether they are left out
+		 */
+		public boolean isExcludeManagementEndpoints() {
+			return this.excludeManagementEndpoints;
+		}
+
+		/**
+		 * Sets whether management endpoints are never traced.
+		 * @param excludeManagementEndpoints whether they are left out
+		 */
+		public void setExcludeManagementEndpoints(boolean excludeManagementEndpoints) {
+			this.excludeManagementEndpoints = excludeManagementEndpoints;
+		}
+
+	}
+
+	/**
+	 * One sampling rule.
+	 */
+	public static final class Rule {
+
+		/**
+		 * Path pattern in Spring MVC's syntax, such as /api/orders/** or /api/users/{id},
+		 * matched against the request path including any context path.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * HTTP method the rule is limited to, such as GET; any method when not set.
+		 */
+		private @Nullable String method;
+
+		/**
+		 * Share of the matching requests that start a trace, from 0.0 (never traced) to
+		 * 1.0.
+		 */
+		private @Nullable Double rate;
+
+		/**
+		 * Returns the path pattern.
+		 * @return the pattern
+		 */
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		/**
+		 * Sets the path pattern.
+		 * @param path the pattern
+		 */
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		/**
+		 * Returns the method.
+		 * @return the method, or {@code null} for any
+		 */
+		public @Nullable String getMethod() {
+			return this.method;
+		}
+
+		/**
+		 * Sets the method.
+		 * @param method the method, or {@code null} for any
+		 */
+		public void setMethod(@Nullable String method) {
+			this.method = method;
+		}
+
+		/**
+		 * Returns the rate.
+		 * @return from 0.0 to 1.0
+		 */
+		public @Nullable Double getRate() {
+			return this.rate;
+		}
+
+		/**
+		 * Sets the rate.
+		 * @param rate from 0.0 to 1.0
+		 */
+		public void setRate(@Nullable Double rate) {
+			this.rate = rate;
 		}
 
 	}

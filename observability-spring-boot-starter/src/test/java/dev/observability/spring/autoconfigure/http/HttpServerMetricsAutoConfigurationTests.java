@@ -40,6 +40,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.mock.web.MockFilterChain;
+import org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.filter.ServerHttpObservationFilter;
@@ -64,6 +65,9 @@ final class HttpServerMetricsAutoConfigurationTests {
 			SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class,
 			WebMvcObservationAutoConfiguration.class);
 
+	/** Spring Boot's OpenTelemetry SDK, whose tracer the server spans use. */
+	private static final AutoConfigurations TRACING = AutoConfigurations.of(OpenTelemetrySdkAutoConfiguration.class);
+
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AUTO_CONFIGURATIONS);
 
@@ -79,6 +83,28 @@ final class HttpServerMetricsAutoConfigurationTests {
 			assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE + 1);
 			assertThat(registration.determineDispatcherTypes()).containsExactly(DispatcherType.REQUEST);
 		});
+	}
+
+	@Test
+	void startsServerSpansWhenTracingIsOn() {
+		this.contextRunner.withConfiguration(TRACING)
+			.withPropertyValues("management.tracing.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(HttpServerSpans.class));
+	}
+
+	@Test
+	void startsNoServerSpanWhenTracingIsOff() {
+		this.contextRunner.withConfiguration(TRACING)
+			.withPropertyValues("management.tracing.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpServerSpans.class));
+		this.contextRunner.withConfiguration(TRACING)
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpServerSpans.class));
+	}
+
+	@Test
+	void startsNoServerSpanWithoutOpenTelemetry() {
+		this.contextRunner.withPropertyValues("management.tracing.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpServerSpans.class));
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.prometheus.metrics.tracer.common.SpanContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +25,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -49,6 +52,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
 			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+			assertThat(context.getBeanNamesForType(SpanContext.class)).as("exemplar look-ups").isEmpty();
 			assertThat(exporterThreads()).as("exporter threads started by this application").isSubsetOf(before);
 		}
 	}
@@ -59,9 +63,10 @@ final class ObservabilityTracingAutoConfigurationTests {
 				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318")) {
 			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
 				.contains("endpoint=http://127.0.0.1:4318/v1/traces");
-			assertThat(context.getBean(Sampler.class).getDescription())
-				.startsWith("ParentBased{root:TraceIdRatioBased{0.100000}");
+			assertThat(context.getBean(Sampler.class).getDescription()).startsWith("RuleBasedSampler{rate=0.1,")
+				.contains("/actuator/**=0.0");
 			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
+			assertThat(context.getBean(SpanContext.class)).isInstanceOf(CurrentSpanExemplarContext.class);
 		}
 	}
 
@@ -71,7 +76,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 				"http://collector:4318/", "TRACING_SAMPLE_RATE", "0.25", "OTEL_SERVICE_NAME", "movie-finder"))) {
 			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
 				.contains("endpoint=http://collector:4318/v1/traces");
-			assertThat(context.getBean(Sampler.class).getDescription()).contains("TraceIdRatioBased{0.250000}");
+			assertThat(context.getBean(Sampler.class).getDescription()).startsWith("RuleBasedSampler{rate=0.25,");
 			assertThat(
 					context.getEnvironment().getProperty("management.opentelemetry.resource-attributes[service.name]"))
 				.isEqualTo("movie-finder");
@@ -126,7 +131,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 		try (ConfigurableApplicationContext context = start(Map.of(),
 				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318", "observability.tracing.sample-rate=0.2",
 				"management.tracing.sampling.probability=0.5")) {
-			assertThat(context.getBean(Sampler.class).getDescription()).contains("TraceIdRatioBased{0.500000}");
+			assertThat(context.getBean(Sampler.class).getDescription()).startsWith("RuleBasedSampler{rate=0.5,");
 		}
 	}
 
@@ -176,6 +181,25 @@ final class ObservabilityTracingAutoConfigurationTests {
 			.startsWith("Invalid value 'jaeger' for property 'observability.tracing.exporter'");
 	}
 
+	@Test
+	void explainsAnInvalidSamplingRule() {
+		assertThat(failure(Map.of(), "observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"observability.tracing.sampling.rules[0].path=/api/{id",
+				"observability.tracing.sampling.rules[0].rate=1")
+			.getDescription())
+			.startsWith("Invalid value '/api/{id' for property 'observability.tracing.sampling.rules[0].path'")
+			.contains("a path pattern in Spring MVC's syntax");
+	}
+
+	@Test
+	void applicationsOwnSamplerWins() {
+		try (ConfigurableApplicationContext context = start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"spring.main.sources=" + OwnSampler.class.getName())) {
+			assertThat(context.getBean(Sampler.class)).isSameAs(OwnSampler.SAMPLER);
+		}
+	}
+
 	private static FailureAnalysis failure(Map<String, Object> variables, String... properties) {
 		Throwable failure = catchThrowable(() -> start(variables, properties).close());
 		assertThat(failure).isNotNull();
@@ -219,6 +243,18 @@ final class ObservabilityTracingAutoConfigurationTests {
 			excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
 					"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
 	static class TracingApplication {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnSampler {
+
+		static final Sampler SAMPLER = Sampler.alwaysOn();
+
+		@Bean
+		Sampler ownSampler() {
+			return SAMPLER;
+		}
 
 	}
 

@@ -1,0 +1,48 @@
+package dev.observability.core.tracing;
+
+import java.util.List;
+
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+/**
+ * A real OpenTelemetry SDK tracer whose ended spans are kept in memory, in the order they
+ * ended.
+ */
+final class RecordedSpans implements AutoCloseable {
+
+	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+
+	private final SdkTracerProvider provider = SdkTracerProvider.builder()
+		.addSpanProcessor(SimpleSpanProcessor.create(this.exporter))
+		.build();
+
+	Tracer tracer() {
+		return this.provider.get("test");
+	}
+
+	Tracing tracing() {
+		return Tracing.create(tracer());
+	}
+
+	List<SpanData> ended() {
+		return this.exporter.getFinishedSpanItems();
+	}
+
+	SpanData only() {
+		List<SpanData> spans = ended();
+		if (spans.size() != 1) {
+			throw new AssertionError("Expected one ended span, got " + spans);
+		}
+		return spans.get(0);
+	}
+
+	@Override
+	public void close() {
+		this.provider.close();
+	}
+
+}
