@@ -12,28 +12,40 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The example's endpoints: a list, a lookup by path variable, one that answers 500 and
- * one that throws.
+ * The example's endpoints: a list, a lookup by path variable, recommendations (database
+ * queries and a traced function), one that answers 500 and one that throws.
  */
 @RestController
 @RequestMapping("/api")
 class MovieController {
 
-	private final MovieCatalog catalog;
+	private final MovieRepository movies;
 
-	MovieController(MovieCatalog catalog) {
-		this.catalog = catalog;
+	private final MovieRecommender recommender;
+
+	MovieController(MovieRepository movies, MovieRecommender recommender) {
+		this.movies = movies;
+		this.recommender = recommender;
 	}
 
 	@GetMapping("/movies")
 	List<Movie> movies() {
-		return this.catalog.all();
+		return this.movies.all();
 	}
 
 	@GetMapping("/movies/{id}")
 	Movie movie(@PathVariable long id) {
-		return this.catalog.find(id)
+		return this.movies.find(id)
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No movie " + id));
+	}
+
+	/**
+	 * Two database queries and a {@code @TraceFunction} method: with tracing on, three
+	 * spans under the request's.
+	 */
+	@GetMapping("/movies/{id}/recommendations")
+	List<Movie> recommendations(@PathVariable long id) {
+		return this.recommender.similarTo(movie(id), this.movies.all());
 	}
 
 	/** Answers 500 on purpose, for error-rate panels and alerts. */

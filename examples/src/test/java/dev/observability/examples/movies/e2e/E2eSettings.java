@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the {@code e2e} Maven profile hands to the end-to-end tests as system properties:
- * the packaged example jar, the {@code prometheus} and {@code promtool} binaries, and
- * where child process output goes.
+ * the packaged example jar, the {@code prometheus} and {@code promtool} binaries, the
+ * Zipkin server's exec jar, and where child process output goes.
  * <p>
  * A missing binary skips the tests that need it, saying so, except in CI
  * ({@code CI=true}), where {@code .ci/run} installs it and its absence fails the build.
@@ -24,6 +24,15 @@ final class E2eSettings {
 		if (jar == null || !Files.isRegularFile(Path.of(jar))) {
 			throw new IllegalStateException("No example jar at e2e.jar=" + jar
 					+ "; run the end-to-end tests with ./mvnw verify -Pe2e, which packages it first");
+		}
+		return Path.of(jar).toAbsolutePath();
+	}
+
+	static Path zipkinServerJar() {
+		String jar = System.getProperty("e2e.zipkin");
+		if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+			throw new IllegalStateException("No Zipkin server jar at e2e.zipkin=" + jar
+					+ "; run the end-to-end tests with ./mvnw verify -Pe2e, which copies it from Maven Central first");
 		}
 		return Path.of(jar).toAbsolutePath();
 	}

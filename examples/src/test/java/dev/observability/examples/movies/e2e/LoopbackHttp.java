@@ -8,7 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Plain HTTP/1.1 GETs with bounded timeouts, to the app and to Prometheus on 127.0.0.1.
+ * Plain HTTP/1.1 requests with bounded timeouts, to the app, Prometheus and Zipkin on
+ * 127.0.0.1.
  */
 final class LoopbackHttp {
 
@@ -34,6 +35,21 @@ final class LoopbackHttp {
 			request.headers(headers);
 		}
 		return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * POSTs a JSON document.
+	 * @param uri the URI
+	 * @param json the request body
+	 * @return the response, whatever its status
+	 */
+	static HttpResponse<String> postJson(URI uri, String json) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(uri)
+			.timeout(REQUEST_TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 }
