@@ -26,6 +26,7 @@ APP_CPU=${APP_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PORT_A=${PORT_A:-18080}
 PORT_X=${PORT_X:-18081}
+SINK_PORT=${SINK_PORT:-14318}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
 # Rounds whose results are discarded: the JIT of two apps sharing one CPU is still busy then.
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-2}
@@ -35,7 +36,11 @@ stamp=$(date +%Y-%m-%d-%H%M%S)
 work_dir=${harness_dir}/target/paired-${stamp}
 results_md=${RESULTS_DIR}/paired-${stamp}.md
 config_dir=${harness_dir}/config
+# Configuration C traces 10 % of requests to this sink, as configuration D does in run.sh.
+sink_url=http://127.0.0.1:${SINK_PORT}
+export OTLP_SINK_ENDPOINT=${sink_url}
 pids=()
+sink_pid=""
 
 log() {
 	echo "$(date +%H:%M:%S) $*" >&2
@@ -50,7 +55,13 @@ cleanup() {
 		wait "${pid}" 2>/dev/null || true
 	done
 }
-trap cleanup EXIT
+stop_sink() {
+	if [[ -n "${sink_pid}" ]]; then
+		kill "${sink_pid}" 2>/dev/null || true
+		wait "${sink_pid}" 2>/dev/null || true
+	fi
+}
+trap 'cleanup; stop_sink' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -98,6 +109,25 @@ load() {
 	local seconds=$1 port=$2
 	taskset -c "${LOAD_CPU}" wrk -t1 -c"${CONNECTIONS}" -d"${seconds}s" --timeout 5s "http://127.0.0.1:${port}/hello" |
 		awk '/Requests\/sec/ {print $2}'
+}
+
+# Trace POSTs the sink has received so far.
+sink_traces() {
+	curl -sf "${sink_url}/counts" | awk '$1 == "/v1/traces" { print $2 }' | grep . || echo 0
+}
+
+start_sink() {
+	local _
+	taskset -c "${LOAD_CPU}" python3 "${harness_dir}/otlp_sink.py" "${SINK_PORT}" >"${work_dir}/sink.log" 2>&1 &
+	sink_pid=$!
+	for _ in $(seq 1 100); do
+		if curl -sf "${sink_url}/counts" >/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "the OTLP sink did not answer within 10 s: $(cat "${work_dir}/sink.log")" >&2
+	exit 1
 }
 
 # CPU time a process has used so far, in clock ticks (user + system, from /proc/<pid>/stat).
@@ -171,8 +201,12 @@ main() {
 		fi
 	done
 	: >"${work_dir}/rows.md"
+	start_sink
+	local traces_before
 	for config in ${PAIRS}; do
+		traces_before=$(sink_traces)
 		pair "${config}"
+		echo "$(($(sink_traces) - traces_before))" >"${work_dir}/traces-${config}"
 	done
 	{
 		echo "# Paired overhead run: $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -187,10 +221,10 @@ main() {
 		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"
 		echo "configuration costs more CPU per request."
 		echo
-		echo "| pair | median throughput ratio | median CPU-per-request ratio |"
-		echo "|---|---|---|"
+		echo "| pair | median throughput ratio | median CPU-per-request ratio | trace POSTs to the sink |"
+		echo "|---|---|---|---|"
 		for config in ${PAIRS}; do
-			echo "| A/${config} | $(median "${work_dir}/ratios-${config}") | $(median "${work_dir}/costs-${config}") |"
+			echo "| A/${config} | $(median "${work_dir}/ratios-${config}") | $(median "${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
 		done
 		echo
 		echo "| pair | round | A req/s | other req/s | ratio | A CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"

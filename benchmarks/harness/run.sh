@@ -229,12 +229,16 @@ check_config() {
 		C)
 			http_body "${app_url}/metrics" >"${dir}/scrape.txt"
 			count=$(series_sum "${dir}/scrape.txt" '^http_server_requests_seconds_count[{].*uri="/hello"')
+			local traced
+			traced=$(($(sink_posts /v1/traces) - $(cat "${dir}/sink-traces-before")))
 			if [[ "$(http_status "${app_url}/actuator/prometheus")" != 404 ]]; then
 				echo "FAILED: Actuator present"
-			elif ((count >= served)); then
-				echo "ok: /metrics counts ${count} /hello requests, no Actuator"
-			else
+			elif ((count < served)); then
 				echo "FAILED: /metrics counts ${count} /hello requests, fewer than ${served}"
+			elif ((traced < 1)); then
+				echo "FAILED: the sink received no trace export"
+			else
+				echo "ok: /metrics counts ${count} /hello requests, no Actuator; sink got ${traced} trace POSTs"
 			fi
 			;;
 		D)
@@ -262,9 +266,11 @@ run_config() {
 	command_of "${config}" cmd
 	printf '%q ' "${cmd[@]}" >"${dir}/command.txt"
 	await_port_free "${APP_PORT}"
+	if [[ "${config}" == C || "${config}" == D ]]; then
+		sink_posts /v1/traces >"${dir}/sink-traces-before"
+	fi
 	if [[ "${config}" == D ]]; then
 		await_port_free "${AGENT_METRICS_PORT}"
-		sink_posts /v1/traces >"${dir}/sink-traces-before"
 	fi
 
 	log "round ${round}/${ROUNDS} ${config}: starting ($(describe "${config}"))"
@@ -328,8 +334,10 @@ build() {
 	(cd "${root_dir}" && ./mvnw -q -B -pl observability-spring-boot-starter -am install -DskipTests \
 		-Dspring-javaformat.validate.skip=true)
 	log "building the harness apps and fetching the agent: ./mvnw -q -B -f benchmarks/harness/app/pom.xml package"
+	# Forced: otherwise Boot's repackaging keeps the starter jar already inside the app's jar when only
+	# the starter changed.
 	(cd "${root_dir}" && ./mvnw -q -B -f benchmarks/harness/app/pom.xml package \
-		-Dotel-agent.version="${OTEL_AGENT_VERSION}")
+		-Dotel-agent.version="${OTEL_AGENT_VERSION}" -Dmaven.jar.forceCreation=true)
 }
 
 # ---- report ----------------------------------------------------------------------------------
