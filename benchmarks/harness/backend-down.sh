@@ -18,6 +18,8 @@
 set -euo pipefail
 
 harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "${harness_dir}/lib.sh"
 root_dir=$(cd "${harness_dir}/../.." && pwd)
 
 # ---- parameters ------------------------------------------------------------------------------
@@ -86,32 +88,6 @@ sink_pid=""
 hole_pid=""
 load_pid=""
 
-log() {
-	printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2
-}
-
-die() {
-	log "ERROR: $*"
-	exit 1
-}
-
-# Stops one process we started: TERM, up to 20 s to exit, then KILL.
-stop_pid() {
-	local pid=$1 i
-	[[ -n "${pid}" ]] || return 0
-	kill -0 "${pid}" 2>/dev/null || { wait "${pid}" 2>/dev/null || true; return 0; }
-	kill -TERM "${pid}" 2>/dev/null || true
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "${pid}" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "${pid}" 2>/dev/null; then
-		log "process ${pid} still running after 20 s: killing it"
-		kill -KILL "${pid}" 2>/dev/null || true
-	fi
-	wait "${pid}" 2>/dev/null || true
-}
-
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
@@ -124,19 +100,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# ---- helpers ---------------------------------------------------------------------------------
-http_status() {
-	taskset -c "${LOAD_CPU}" curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true
-}
-
-http_body() {
-	taskset -c "${LOAD_CPU}" curl -sf --max-time 10 "$1" || true
-}
-
-port_in_use() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 await_port_free() {
 	local port=$1 i
@@ -201,11 +164,6 @@ hey_field() {
 			e && $1 ~ /^\[[0-9]+\]$/ { n += substr($1, 2, length($1) - 2) }
 			END { print n + 0 }' "${file}" ;;
 	esac
-}
-
-# Sum of the samples of a scrape whose line matches a regular expression.
-series_sum() {
-	awk -v re="$2" '$0 ~ re { n += $NF } END { printf "%.0f", n + 0 }' "$1"
 }
 
 dropped() {
@@ -283,13 +241,6 @@ run_config() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${round}" "${config}" "${rps}" \
 		"${ok}" "${not_ok}" "${p50}" "${p95}" "${p99}" "${queue_full}" "${export_failed}" "${queue}" \
 		"${posts}" "${threads}" "${heap}" "${rss_mib}" "$(cut -d ' ' -f 1 /proc/loadavg)" >>"${rows_tsv}"
-}
-
-median() {
-	sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) { m = v[(NR + 1) / 2] } else { m = (v[NR / 2] + v[NR / 2 + 1]) / 2 }
-		print m }'
 }
 
 column_of() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
@@ -18,13 +17,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +69,33 @@ final class DroppedSpansIntegrationTests {
 			assertThat(awaitDropped(context, SpanExportMeters.EXPORT_FAILED, (count) -> count >= 3)).isEqualTo(3);
 			assertThat(dropped(context, SpanExportMeters.QUEUE_FULL)).isZero();
 		}
+	}
+
+	@Test
+	void zipkinExportsToAPortWhereNothingListensAreCountedToo() throws IOException {
+		String endpoint = "http://127.0.0.1:" + unusedPort() + "/api/v2/spans";
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=zipkin", "observability.tracing.zipkin.endpoint=" + endpoint,
+				"observability.tracing.sample-rate=1.0")) {
+			endSpans(context, 3);
+			flush(context);
+			assertThat(awaitDropped(context, SpanExportMeters.EXPORT_FAILED, (count) -> count >= 3)).isEqualTo(3);
+			assertThat(dropped(context, SpanExportMeters.QUEUE_FULL)).isZero();
+		}
+	}
+
+	@Test
+	void zipkinExportsTheBackendRefusesAreCountedToo() {
+		// The receiver answers 404 to anything but OTLP's path: a backend that refuses.
+		String endpoint = this.receiver.endpoint() + "/api/v2/spans";
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=zipkin", "observability.tracing.zipkin.endpoint=" + endpoint,
+				"observability.tracing.sample-rate=1.0")) {
+			endSpans(context, 4);
+			flush(context);
+			assertThat(awaitDropped(context, SpanExportMeters.EXPORT_FAILED, (count) -> count >= 4)).isEqualTo(4);
+		}
+		assertThat(this.receiver.requests()).isNotEmpty().extracting(ReceivedRequest::status).containsOnly(404);
 	}
 
 	@Test
@@ -197,30 +217,11 @@ final class DroppedSpansIntegrationTests {
 	 * given OTLP endpoint, whatever the machine's environment variables say.
 	 */
 	private static ConfigurableApplicationContext start(String endpoint, String... properties) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>()));
-		SpringApplication application = new SpringApplication(DroppedSpansTestApplication.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setEnvironment(environment);
-		application.setDefaultProperties(Map.of("spring.main.banner-mode", "off"));
 		String[] args = new String[properties.length + 2];
-		args[0] = "--observability.tracing.otlp.endpoint=" + endpoint;
-		args[1] = "--observability.tracing.sample-rate=1.0";
-		for (int i = 0; i < properties.length; i++) {
-			args[i + 2] = "--" + properties[i];
-		}
-		return application.run(args);
-	}
-
-	/** An application with every auto-configuration on the class path. */
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(
-			excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-					"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
-	static class DroppedSpansTestApplication {
-
+		args[0] = "observability.tracing.otlp.endpoint=" + endpoint;
+		args[1] = "observability.tracing.sample-rate=1.0";
+		System.arraycopy(properties, 0, args, 2, properties.length);
+		return TracingApplications.start(Map.of(), args);
 	}
 
 }

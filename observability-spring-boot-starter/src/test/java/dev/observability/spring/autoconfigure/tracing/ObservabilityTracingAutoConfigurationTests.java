@@ -1,6 +1,5 @@
 package dev.observability.spring.autoconfigure.tracing;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,16 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -47,7 +40,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 	@Test
 	void isOffWithoutAnEndpointAndRunsNoExporterThread() {
 		Set<Thread> before = exporterThreads();
-		try (ConfigurableApplicationContext context = start(Map.of())) {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of())) {
 			assertThat(context.getEnvironment().getProperty("management.tracing.enabled")).isEqualTo("false");
 			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
 			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
@@ -59,7 +52,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void otlpEndpointTurnsTracingOnAndGetsTheTracesPath() {
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318")) {
 			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
 				.contains("endpoint=http://127.0.0.1:4318/v1/traces");
@@ -72,7 +65,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void seedsEnvironmentVariablesWork() {
-		try (ConfigurableApplicationContext context = start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT",
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT",
 				"http://collector:4318/", "TRACING_SAMPLE_RATE", "0.25", "OTEL_SERVICE_NAME", "movie-finder"))) {
 			assertThat(context.getBean(OtlpHttpSpanExporter.class).toString())
 				.contains("endpoint=http://collector:4318/v1/traces");
@@ -86,8 +79,8 @@ final class ObservabilityTracingAutoConfigurationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "false", "no", "0" })
 	void tracingEnabledFalseWinsOverAnEndpoint(String value) {
-		try (ConfigurableApplicationContext context = start(
-				Map.of("TRACING_ENABLED", value, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))) {
+		try (ConfigurableApplicationContext context = TracingApplications
+			.start(Map.of("TRACING_ENABLED", value, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"))) {
 			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
 		}
@@ -95,7 +88,8 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void zipkinExporterUsesItsEndpointAndNoOtlp() {
-		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=zipkin",
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=zipkin",
 				"observability.tracing.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans")) {
 			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).hasSize(1);
 			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).isEmpty();
@@ -106,7 +100,8 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void loggingExporterNeedsNoEndpoint() {
-		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=logging")) {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=logging")) {
 			assertThat(context.getBeanNamesForType(LoggingSpanExporter.class)).hasSize(1);
 			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).isEmpty();
 			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).isEmpty();
@@ -116,11 +111,12 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void noExporterRecordsSpansOnlyWhenAskedTo() {
-		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=none")) {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=none")) {
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
 		}
-		try (ConfigurableApplicationContext context = start(Map.of(), "observability.tracing.exporter=none",
-				"observability.tracing.enabled=true")) {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.exporter=none", "observability.tracing.enabled=true")) {
 			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
 		}
@@ -128,7 +124,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void springBootsOwnPropertiesStillWin() {
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318", "observability.tracing.sample-rate=0.2",
 				"management.tracing.sampling.probability=0.5")) {
 			assertThat(context.getBean(Sampler.class).getDescription()).startsWith("RuleBasedSampler{rate=0.5,");
@@ -137,7 +133,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void applicationExclusionsAreKeptWhenTracingIsOff() {
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.task."
 						+ "TaskExecutionAutoConfiguration")) {
 			assertThat(context.getEnvironment().getProperty("spring.autoconfigure.exclude"))
@@ -149,8 +145,8 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void masterSwitchTurnsSpringBootsTracingOffToo() {
-		try (ConfigurableApplicationContext context = start(
-				Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), "observability.enabled=false")) {
+		try (ConfigurableApplicationContext context = TracingApplications
+			.start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), "observability.enabled=false")) {
 			assertThat(context.getBeanNamesForType(SdkTracerProvider.class)).isEmpty();
 			assertThat(context.getBeanNamesForType(ObservabilityTracingProperties.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
@@ -193,7 +189,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 
 	@Test
 	void applicationsOwnSamplerWins() {
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
 				"spring.main.sources=" + OwnSampler.class.getName())) {
 			assertThat(context.getBean(Sampler.class)).isSameAs(OwnSampler.SAMPLER);
@@ -201,31 +197,11 @@ final class ObservabilityTracingAutoConfigurationTests {
 	}
 
 	private static FailureAnalysis failure(Map<String, Object> variables, String... properties) {
-		Throwable failure = catchThrowable(() -> start(variables, properties).close());
+		Throwable failure = catchThrowable(() -> TracingApplications.start(variables, properties).close());
 		assertThat(failure).isNotNull();
 		FailureAnalysis analysis = new ObservabilityFailureAnalyzer().analyze(failure);
 		assertThat(analysis).as("analysis of %s", failure).isNotNull();
 		return analysis;
-	}
-
-	/**
-	 * Starts an application with every auto-configuration, the given environment
-	 * variables in place of the real ones and the given properties on the command line.
-	 */
-	private static ConfigurableApplicationContext start(Map<String, Object> variables, String... properties) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(variables)));
-		SpringApplication application = new SpringApplication(TracingApplication.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setEnvironment(environment);
-		application.setDefaultProperties(Map.of("spring.main.banner-mode", "off"));
-		String[] args = new String[properties.length];
-		for (int i = 0; i < properties.length; i++) {
-			args[i] = "--" + properties[i];
-		}
-		return application.run(args);
 	}
 
 	/** Exporter threads alive now; other tests' applications may leave some behind. */
@@ -235,15 +211,6 @@ final class ObservabilityTracingAutoConfigurationTests {
 			.stream()
 			.filter((thread) -> thread.getName().startsWith(EXPORTER_THREAD))
 			.collect(Collectors.toSet());
-	}
-
-	/** An application with every auto-configuration on the class path. */
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(
-			excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-					"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
-	static class TracingApplication {
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,7 +1,6 @@
 package dev.observability.spring.autoconfigure.tracing;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +17,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT;
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL;
@@ -55,7 +48,7 @@ final class OtlpExportProtocolTests {
 	void exportsParentAndChildSpansWithTheirAttributesAndTheServiceName() {
 		Span parent;
 		Span child;
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"observability.tracing.otlp.endpoint=" + this.receiver.endpoint(),
 				"observability.tracing.sample-rate=1.0", "observability.tracing.service-name=protocol-test")) {
 			Tracer tracer = context.getBean(Tracer.class);
@@ -96,9 +89,9 @@ final class OtlpExportProtocolTests {
 
 	@Test
 	void seedsEnvironmentVariablesSendSpansToTheirEndpointUnderTheirServiceName() {
-		try (ConfigurableApplicationContext context = start(
-				Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", this.receiver.endpoint() + "/", "OTEL_SERVICE_NAME",
-						"protocol-test-env", "TRACING_SAMPLE_RATE", "1"))) {
+		try (ConfigurableApplicationContext context = TracingApplications
+			.start(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", this.receiver.endpoint() + "/", "OTEL_SERVICE_NAME",
+					"protocol-test-env", "TRACING_SAMPLE_RATE", "1"))) {
 			context.getBean(OpenTelemetry.class).getTracer("protocol-test").spanBuilder("from-env").startSpan().end();
 			flush(context);
 		}
@@ -110,7 +103,7 @@ final class OtlpExportProtocolTests {
 	@Test
 	void sampleRateZeroExportsNoNewTraceButFollowsACallerThatSampled() {
 		Span dropped;
-		try (ConfigurableApplicationContext context = start(Map.of(),
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
 				"observability.tracing.otlp.endpoint=" + this.receiver.endpoint(),
 				"observability.tracing.sample-rate=0", "observability.tracing.service-name=protocol-test")) {
 			dropped = context.getBean(Tracer.class).nextSpan().name("new-trace").start();
@@ -142,35 +135,6 @@ final class OtlpExportProtocolTests {
 		assertThat(context.getBean(SdkTracerProvider.class).forceFlush().join(5, TimeUnit.SECONDS).isSuccess())
 			.as("flush answered with success")
 			.isTrue();
-	}
-
-	/**
-	 * Starts an application with every auto-configuration, the given environment
-	 * variables in place of the real ones and the given properties on the command line.
-	 */
-	private static ConfigurableApplicationContext start(Map<String, Object> variables, String... properties) {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(variables)));
-		SpringApplication application = new SpringApplication(ProtocolTestApplication.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setEnvironment(environment);
-		application.setDefaultProperties(Map.of("spring.main.banner-mode", "off"));
-		String[] args = new String[properties.length];
-		for (int i = 0; i < properties.length; i++) {
-			args[i] = "--" + properties[i];
-		}
-		return application.run(args);
-	}
-
-	/** An application with every auto-configuration on the class path. */
-	@SpringBootConfiguration
-	@EnableAutoConfiguration(
-			excludeName = { "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-					"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
-	static class ProtocolTestApplication {
-
 	}
 
 }
