@@ -124,8 +124,17 @@ final class HttpServerMetricsFilter implements Filter {
 				record(start, sampled, httpRequest, measured, failure, span);
 			}
 			if (scope != null) {
-				scope.close();
+				close(scope);
 			}
+		}
+	}
+
+	private static void close(Scope scope) {
+		try {
+			scope.close();
+		}
+		catch (RuntimeException ex) {
+			// The request's answer matters more than a context left behind.
 		}
 	}
 
@@ -199,8 +208,13 @@ final class HttpServerMetricsFilter implements Filter {
 			this.spans.end(span, method, route(request), status, exception, thrown);
 		}
 		catch (RuntimeException ex) {
-			// Ending is what exports the span: make sure it happens even so.
-			span.end();
+			// Ending is what exports the span: try once more without the attributes.
+			try {
+				span.end();
+			}
+			catch (RuntimeException again) {
+				// Never into the request.
+			}
 		}
 	}
 
@@ -298,7 +312,7 @@ final class HttpServerMetricsFilter implements Filter {
 			}
 			finally {
 				if (scope != null) {
-					scope.close();
+					close(scope);
 				}
 			}
 		}
