@@ -1,6 +1,5 @@
 package dev.observability.spring.autoconfigure.env;
 
-import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.observability.spring.autoconfigure.tracing.ObservabilityTracingProperties.Exporter;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -139,11 +137,11 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 		// observability.tracing
 		// reports it rather than the exporter failing with its own message.
 		String otlp = environment.getProperty("observability.tracing.otlp.endpoint");
-		if (isUrl(otlp)) {
+		if (PropertyChecks.isHttpUrl(otlp)) {
 			values.put(BOOT_OTLP_ENDPOINT, tracesUrl(otlp.trim()));
 		}
 		String zipkin = environment.getProperty("observability.tracing.zipkin.endpoint");
-		if (isUrl(zipkin)) {
+		if (PropertyChecks.isHttpUrl(zipkin)) {
 			values.put(BOOT_ZIPKIN_ENDPOINT, zipkin.trim());
 		}
 		String serviceName = environment.getProperty("observability.tracing.service-name");
@@ -154,20 +152,6 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 
 	private static Exporter exporter(Binder binder) {
 		return binder.bind("observability.tracing.exporter", Exporter.class).orElse(Exporter.OTLP);
-	}
-
-	private static boolean isUrl(@Nullable String value) {
-		if (!StringUtils.hasText(value)) {
-			return false;
-		}
-		try {
-			URI uri = URI.create(value.trim());
-			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 	static String tracesUrl(String endpoint) {

@@ -1,11 +1,10 @@
 package dev.observability.spring.autoconfigure.tracing;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import dev.observability.spring.autoconfigure.env.InvalidObservabilityPropertyException;
+import dev.observability.spring.autoconfigure.env.PropertyChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -157,21 +156,7 @@ public final class ObservabilityTracingProperties {
 	}
 
 	static @Nullable String checkUrl(String property, @Nullable String url) {
-		if (url == null || url.isBlank()) {
-			return null;
-		}
-		try {
-			URI uri = URI.create(url.trim());
-			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-				return url.trim();
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// Reported below.
-		}
-		throw new InvalidObservabilityPropertyException(property, url,
-				"an http:// or https:// URL with a host, such as http://localhost:4318");
+		return PropertyChecks.httpUrl(property, url);
 	}
 
 	/**
