@@ -168,8 +168,10 @@ final class HttpServerMetricsFilter implements Filter {
 		String method = "UNKNOWN";
 		int status = 0;
 		Throwable exception = null;
+		String route = null;
 		try {
 			method = request.getMethod();
+			route = route(request);
 			status = response.getStatus();
 			if (failure != null && !response.isCommitted()) {
 				// The container will answer 500 once the exception leaves the filter
@@ -189,23 +191,23 @@ final class HttpServerMetricsFilter implements Filter {
 				user = limited(USER_TAG, (identity != null) ? identity.user() : null);
 				org = limited(ORG_TAG, (identity != null) ? identity.org() : null);
 			}
-			this.metrics.requestFinished(start, sampled, method, uri(request), status,
-					(exception != null) ? simpleName(exception.getClass()) : null, requestBytes, responseBytes, user,
-					org);
+			this.metrics.requestFinished(start, sampled, method, (route != null) ? route : unmatchedUri(request),
+					status, (exception != null) ? simpleName(exception.getClass()) : null, requestBytes, responseBytes,
+					user, org);
 		}
 		catch (RuntimeException ex) {
 			// HttpServerMetrics never throws; this guards the servlet API calls above.
 			this.metrics.requestFinished(start, "UNKNOWN", "UNKNOWN", 0, null, -1, -1);
 		}
 		if (span != null) {
-			endSpan(span, request, method, status, exception, failure != null);
+			endSpan(span, method, route, status, exception, failure != null);
 		}
 	}
 
-	private void endSpan(Span span, HttpServletRequest request, String method, int status,
-			@Nullable Throwable exception, boolean thrown) {
+	private void endSpan(Span span, String method, @Nullable String route, int status, @Nullable Throwable exception,
+			boolean thrown) {
 		try {
-			this.spans.end(span, method, route(request), status, exception, thrown);
+			this.spans.end(span, method, route, status, exception, thrown);
 		}
 		catch (RuntimeException ex) {
 			// Ending is what exports the span: try once more without the attributes.
@@ -224,16 +226,12 @@ final class HttpServerMetricsFilter implements Filter {
 	}
 
 	/**
-	 * The route template when Spring matched one; otherwise (404, a request rejected by a
-	 * filter before dispatch, Boot's static {@code /**} fallback) the normalized path,
+	 * The {@code uri} of a request that matched no route (404, a request rejected by a
+	 * filter before dispatch, Boot's static {@code /**} fallback): the normalized path,
 	 * never {@code UNKNOWN}. Only unmatched paths spend the {@code uri} budget, so a
 	 * scanner's flood can never push a real route into {@code __overflow__}.
 	 */
-	private String uri(HttpServletRequest request) {
-		String route = route(request);
-		if (route != null) {
-			return route;
-		}
+	private String unmatchedUri(HttpServletRequest request) {
 		String path = request.getRequestURI();
 		String contextPath = request.getContextPath();
 		String normalized = this.normalizer
