@@ -53,6 +53,8 @@ results_tsv=${RESULTS_DIR}/backend-down-${stamp}-raw.tsv
 rows_tsv=${work_dir}/rows.tsv
 app_url=http://127.0.0.1:${APP_PORT}
 sink_url=http://127.0.0.1:${SINK_PORT}
+# For await_port_free (lib.sh).
+port_variables="APP_PORT, SINK_PORT, BLACK_HOLE_PORT or REFUSED_PORT"
 # The jar under test, copied into the work directory so that a concurrent build cannot change it.
 JAR=${JAR:-}
 jar_copy=${work_dir}/app.jar
@@ -100,15 +102,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-await_port_free() {
-	local port=$1 i
-	for ((i = 0; i < 300; i++)); do
-		port_in_use "${port}" || return 0
-		sleep 0.1
-	done
-	die "port ${port} on 127.0.0.1 is still in use after 30 s; set APP_PORT, SINK_PORT, BLACK_HOLE_PORT or REFUSED_PORT"
-}
 
 await_port_open() {
 	local port=$1 pid=$2 name=$3 i
@@ -170,10 +163,6 @@ dropped() {
 	series_sum "$1" "^observability_tracing_spans_dropped_total[{].*reason=\"$2\""
 }
 
-sink_trace_posts() {
-	http_body "${sink_url}/counts" | awk '$1 == "/v1/traces" { print $2 }' | grep . || echo 0
-}
-
 # One configuration in one round: start, warm up, measure, scrape, stop. Appends a row to the TSV.
 run_config() {
 	local round=$1 config=$2
@@ -206,7 +195,7 @@ run_config() {
 	run_hey "${dir}/hey-warmup.txt" "${WARMUP_SECONDS}"
 	http_body "${app_url}/metrics" >"${dir}/scrape-before.txt"
 	local posts_before
-	posts_before=$(sink_trace_posts)
+	posts_before=$(sink_posts /v1/traces)
 	log "round ${round}/${ROUNDS} ${config}: measuring ${MEASURE_SECONDS} s"
 	run_hey "${dir}/hey.txt" "${MEASURE_SECONDS}"
 	http_body "${app_url}/metrics" >"${dir}/scrape-after.txt"
@@ -232,7 +221,7 @@ run_config() {
 	queue=$(series_sum "${after}" '^observability_tracing_export_queue_size[{ ]')
 	threads=$(series_sum "${after}" '^jvm_threads_live_threads[{ ]')
 	heap=$(awk '/^jvm_memory_used_bytes[{].*area="heap"/ { n += $NF } END { printf "%.1f", n / 1048576 }' "${after}")
-	posts=$(($(sink_trace_posts) - posts_before))
+	posts=$(($(sink_posts /v1/traces) - posts_before))
 	[[ "${config}" == A ]] || posts=0
 	rss_mib=$(awk -v k="${rss_kb}" 'BEGIN { printf "%.1f", k / 1024 }')
 	log "round ${round}/${ROUNDS} ${config}: ${rps} req/s, p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms," \

@@ -1,6 +1,12 @@
-# Shell functions shared by run.sh and backend-down.sh; sourced, never run. The caller sets
-# LOAD_CPU (the CPU that curl runs on) before calling http_status or http_body.
-# shellcheck shell=bash
+# Shell functions shared by run.sh, paired.sh and backend-down.sh; sourced, never run. Each script
+# sets, before calling them:
+#   LOAD_CPU        the CPU that curl and the OTLP sink run on (http_status, http_body, sink_*);
+#   port_variables  the names of the script's port variables, for await_port_free's error;
+#   sink_url        http://127.0.0.1:<SINK_PORT> (sink_posts, start_sink);
+#   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid).
+# Helpers here: log, die, stop_pid, http_status, http_body, port_in_use, await_port_free, series_sum,
+# start_sink, sink_posts, agent_version, median, median_formatted.
+# shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
 	printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2
@@ -42,15 +48,62 @@ port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Waits (at most 30 s) until nothing listens on a loopback port; the error names the caller's
+# port_variables, the variables that move its ports.
+await_port_free() {
+	local port=$1 i
+	for ((i = 0; i < 300; i++)); do
+		port_in_use "${port}" || return 0
+		sleep 0.1
+	done
+	die "port ${port} on 127.0.0.1 is still in use after 30 s; set ${port_variables}"
+}
+
 # Sum of the sample values of the lines of a Prometheus scrape that match a regular expression.
 series_sum() {
 	awk -v re="$2" '$0 ~ re { n += $NF } END { printf "%.0f", n + 0 }' "$1"
 }
 
+# ---- OTLP sink (otlp_sink.py) ----------------------------------------------------------------
+# Starts the sink on the load CPU and waits (at most 10 s) until it answers; sets sink_pid. The
+# caller makes sure that SINK_PORT is free first: another sink there would answer in its place.
+start_sink() {
+	local i
+	taskset -c "${LOAD_CPU}" python3 "${harness_dir}/otlp_sink.py" "${SINK_PORT}" >"${work_dir}/sink.log" 2>&1 &
+	sink_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ "$(http_status "${sink_url}/counts")" == 200 ]] && return 0
+		kill -0 "${sink_pid}" 2>/dev/null || die "the OTLP sink exited: $(cat "${work_dir}/sink.log")"
+		sleep 0.1
+	done
+	[[ "$(http_status "${sink_url}/counts")" == 200 ]] || die "the OTLP sink did not answer within 10 s"
+}
+
+# POSTs the sink has received so far on one path (/v1/traces, /v1/metrics, ...); 0 when none.
+sink_posts() {
+	http_body "${sink_url}/counts" | awk -v p="$1" '$1 == p { print $2 }' | grep . || echo 0
+}
+
+# ---- OpenTelemetry Java agent ----------------------------------------------------------------
+# Implementation-Version of the agent jar $1; empty, with a failed status, when unzip cannot read it.
+agent_version() {
+	unzip -p "$1" META-INF/MANIFEST.MF 2>/dev/null | awk -F ': ' '/^Implementation-Version/ { gsub(/\r/, ""); print $2 }'
+}
+
 # ---- report ----------------------------------------------------------------------------------
+# Median of the numbers on stdin, one a line; "n/a" when there are none. With an odd count the
+# middle line is printed as read; with an even one the mean of the two middle values, in awk's
+# default number format (%.6g).
 median() {
-	sort -g | awk '{ v[NR] = $1 } END {
+	median_formatted ''
+}
+
+# The same, but the mean of the two middle values is printed with the printf format $1 (paired.sh:
+# '%.3f', the format of the values it reads, so that every median has as many decimals).
+median_formatted() {
+	sort -g | awk -v f="$1" '{ v[NR] = $1 } END {
 		if (NR == 0) { print "n/a"; exit }
-		if (NR % 2) { m = v[(NR + 1) / 2] } else { m = (v[NR / 2] + v[NR / 2 + 1]) / 2 }
-		print m }'
+		if (NR % 2) { print v[(NR + 1) / 2]; exit }
+		m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+		if (f == "") { print m } else { printf f "\n", m } }'
 }

@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Paired overhead measurement: the bare app (A) and one other configuration (B or C) run at the same
-# time, both pinned to the same CPU, each under its own wrk on the other CPU. Both see the same
+# Paired overhead measurement: the bare app (A) and one other configuration (B, C or D) run at the
+# same time, both pinned to the same CPU, each under its own wrk on the other CPU. Both see the same
 # machine at the same moment, so the drift of a noisy virtual machine cancels out. The figure that
 # counts is the CPU-per-request ratio: each process's own CPU time (/proc/<pid>/stat) divided by the
 # requests it served. The throughput ratio is reported too, but it is no measure of cost: the
 # scheduler does not split the shared CPU evenly between the two apps. An A-against-A pair is the
 # control (both ratios must read about 1.0).
 #
-#   benchmarks/harness/paired.sh            # pairs A/A, A/B, A/C; ~9 min after the jars are built
+#   benchmarks/harness/paired.sh            # pairs A/A, A/B, A/C, A/D: ~12 min after the jars are built
 #   PAIRS='C' ROUNDS=3 benchmarks/harness/paired.sh
 #
-# Reuses the jars and configuration files of run.sh: run that once first, it builds them.
-# Writes results/paired-<date>-<time>.md. Method and caveats: README.md beside this file.
+# Each pair takes its start-up + WARMUP_SECONDS + ROUNDS x MEASURE_SECONDS: with the defaults about
+# 2.8 min (A/A, A/B, A/C took 8.4 min together); A/D a little more, as the agent slows start-up. So
+# the default PAIRS='A B C D' takes about 12 min, well under 20 even on a busy machine.
+# C and D trace 10 % of requests to a local OTLP sink (otlp_sink.py) that this script starts; D is
+# A's jar under the OpenTelemetry Java agent, launched as run.sh launches it.
+#
+# Reuses the jars, the agent and the configuration files of run.sh: run that once first, it builds
+# them. Writes results/paired-<date>-<time>.md. Method and caveats: README.md beside this file.
 set -euo pipefail
 
 harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "${harness_dir}/lib.sh"
 root_dir=$(cd "${harness_dir}/../.." && pwd)
 
-PAIRS=${PAIRS:-A B C}
+PAIRS=${PAIRS:-A B C D}
 ROUNDS=${ROUNDS:-6}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 MEASURE_SECONDS=${MEASURE_SECONDS:-15}
@@ -27,6 +35,8 @@ LOAD_CPU=${LOAD_CPU:-1}
 PORT_A=${PORT_A:-18080}
 PORT_X=${PORT_X:-18081}
 SINK_PORT=${SINK_PORT:-14318}
+# D's Prometheus exporter (the agent's HTTP server and JVM metrics, pulled: nothing scrapes it here).
+AGENT_METRICS_PORT=${AGENT_METRICS_PORT:-19464}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
 # Rounds whose results are discarded: the JIT of two apps sharing one CPU is still busy then.
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-2}
@@ -36,41 +46,34 @@ stamp=$(date +%Y-%m-%d-%H%M%S)
 work_dir=${harness_dir}/target/paired-${stamp}
 results_md=${RESULTS_DIR}/paired-${stamp}.md
 config_dir=${harness_dir}/config
-# Configuration C traces 10 % of requests to this sink, as configuration D does in run.sh.
+agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
+# Configurations C and D trace 10 % of requests to this sink, as they do in run.sh.
 sink_url=http://127.0.0.1:${SINK_PORT}
 export OTLP_SINK_ENDPOINT=${sink_url}
+# For await_port_free (lib.sh).
+port_variables="PORT_A, PORT_X, SINK_PORT or AGENT_METRICS_PORT"
 pids=()
 sink_pid=""
 
-log() {
-	echo "$(date +%H:%M:%S) $*" >&2
-}
-
+# Stops the apps of the current pair: TERM to all of them at once, then stop_pid (KILL after 20 s).
 cleanup() {
 	local pid
 	for pid in "${pids[@]}"; do
 		kill "${pid}" 2>/dev/null || true
 	done
 	for pid in "${pids[@]}"; do
-		wait "${pid}" 2>/dev/null || true
+		stop_pid "${pid}"
 	done
 }
-stop_sink() {
-	if [[ -n "${sink_pid}" ]]; then
-		kill "${sink_pid}" 2>/dev/null || true
-		wait "${sink_pid}" 2>/dev/null || true
-	fi
-}
-trap 'cleanup; stop_sink' EXIT
+trap 'cleanup; stop_pid "${sink_pid}"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 jar_of() {
 	case "$1" in
-	A) echo "${harness_dir}/app/bare/target/harness-bare.jar" ;;
+	A | D) echo "${harness_dir}/app/bare/target/harness-bare.jar" ;;
 	B) echo "${harness_dir}/app/actuator/target/harness-actuator.jar" ;;
 	C) echo "${harness_dir}/app/starter/target/harness-starter.jar" ;;
-	*) echo "unknown configuration $1 (A, B or C)" >&2 && exit 2 ;;
 	esac
 }
 
@@ -83,25 +86,45 @@ config_of() {
 	echo "${files}"
 }
 
-start_app() {
+# The command line of configuration $1 on port $2, into the array named by $3. D's agent options are
+# run.sh's: its configuration file, then the sink and the metrics port as system properties.
+command_of() {
 	local config=$1 port=$2
-	# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-	taskset -c "${APP_CPU}" java ${JAVA_OPTS} -jar "$(jar_of "${config}")" \
-		--spring.config.additional-location="$(config_of "${config}")" --server.port="${port}" \
-		>"${work_dir}/${config}-${port}.log" 2>&1 &
+	local -n command_out=$3
+	local java_opts
+	read -r -a java_opts <<<"${JAVA_OPTS}"
+	command_out=(java)
+	if [[ "${config}" == D ]]; then
+		command_out+=("-javaagent:${agent_jar}"
+			"-Dotel.javaagent.configuration-file=${config_dir}/d-otel-agent.properties"
+			"-Dotel.exporter.otlp.endpoint=${sink_url}"
+			"-Dotel.exporter.prometheus.port=${AGENT_METRICS_PORT}")
+	fi
+	command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
+		"--spring.config.additional-location=$(config_of "${config}")" "--server.port=${port}")
+}
+
+start_app() {
+	local config=$1 port=$2 cmd
+	command_of "${config}" "${port}" cmd
+	printf '%q ' "${cmd[@]}" >"${work_dir}/${config}-${port}.command.txt"
+	taskset -c "${APP_CPU}" "${cmd[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
 	pids+=("$!")
 }
 
+# Waits (at most 120 s) for the app to answer 200 on /hello; D too (the agent's app is A's).
 await_healthy() {
-	local port=$1 _
+	local config=$1 port=$2 pid=$3 _
+	local app_log=${work_dir}/${config}-${port}.log
 	for _ in $(seq 1 240); do
-		if curl -sf "http://127.0.0.1:${port}/hello" >/dev/null; then
+		kill -0 "${pid}" 2>/dev/null || die "${config} on port ${port} exited during start-up; last lines of ${app_log}:
+$(tail -20 "${app_log}")"
+		if [[ "$(http_status "http://127.0.0.1:${port}/hello")" == 200 ]]; then
 			return 0
 		fi
 		sleep 0.5
 	done
-	echo "the app on port ${port} did not answer within 120 s" >&2
-	exit 1
+	die "${config} on port ${port} did not answer within 120 s; see ${app_log}"
 }
 
 # Requests per second of one wrk run.
@@ -109,25 +132,6 @@ load() {
 	local seconds=$1 port=$2
 	taskset -c "${LOAD_CPU}" wrk -t1 -c"${CONNECTIONS}" -d"${seconds}s" --timeout 5s "http://127.0.0.1:${port}/hello" |
 		awk '/Requests\/sec/ {print $2}'
-}
-
-# Trace POSTs the sink has received so far.
-sink_traces() {
-	curl -sf "${sink_url}/counts" | awk '$1 == "/v1/traces" { print $2 }' | grep . || echo 0
-}
-
-start_sink() {
-	local _
-	taskset -c "${LOAD_CPU}" python3 "${harness_dir}/otlp_sink.py" "${SINK_PORT}" >"${work_dir}/sink.log" 2>&1 &
-	sink_pid=$!
-	for _ in $(seq 1 100); do
-		if curl -sf "${sink_url}/counts" >/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "the OTLP sink did not answer within 10 s: $(cat "${work_dir}/sink.log")" >&2
-	exit 1
 }
 
 # CPU time a process has used so far, in clock ticks (user + system, from /proc/<pid>/stat).
@@ -141,15 +145,23 @@ cpu_busy() {
 }
 
 pair() {
-	local other=$1 round a x before after busy ratio kept pid_a pid_x ticks_a ticks_x cost
+	local other=$1 round a x before after busy ratio kept pid_a pid_x ticks_a ticks_x cost started
+	await_port_free "${PORT_A}"
+	await_port_free "${PORT_X}"
+	if [[ "${other}" == D ]]; then
+		await_port_free "${AGENT_METRICS_PORT}"
+	fi
+	: >"${work_dir}/ratios-${other}"
+	: >"${work_dir}/costs-${other}"
 	log "pair A/${other}: starting both on CPU ${APP_CPU}"
+	started=${SECONDS}
 	start_app A "${PORT_A}"
 	pid_a=${pids[-1]}
 	start_app "${other}" "${PORT_X}"
 	pid_x=${pids[-1]}
-	await_healthy "${PORT_A}"
-	await_healthy "${PORT_X}"
-	log "pair A/${other}: warm-up ${WARMUP_SECONDS} s"
+	await_healthy A "${PORT_A}" "${pid_a}"
+	await_healthy "${other}" "${PORT_X}" "${pid_x}"
+	log "pair A/${other}: both healthy after $((SECONDS - started)) s; warm-up ${WARMUP_SECONDS} s"
 	load "${WARMUP_SECONDS}" "${PORT_A}" >/dev/null &
 	local warming=$!
 	load "${WARMUP_SECONDS}" "${PORT_X}" >/dev/null
@@ -187,26 +199,41 @@ pair() {
 	pids=()
 }
 
-median() {
-	sort -n "$1" | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-
 main() {
-	mkdir -p "${work_dir}" "${RESULTS_DIR}"
 	local config
-	for config in A ${PAIRS}; do
-		if [[ ! -f "$(jar_of "${config}")" ]]; then
-			echo "$(jar_of "${config}") missing: run benchmarks/harness/run.sh once first (it builds the jars)" >&2
-			exit 1
-		fi
-	done
-	: >"${work_dir}/rows.md"
-	start_sink
-	local traces_before
 	for config in ${PAIRS}; do
-		traces_before=$(sink_traces)
+		[[ "${config}" =~ ^[ABCD]$ ]] || die "unknown configuration '${config}' in PAIRS (A, B, C or D)"
+	done
+	for config in A ${PAIRS}; do
+		[[ -f "$(jar_of "${config}")" ]] ||
+			die "$(jar_of "${config}") missing: run benchmarks/harness/run.sh once first (it builds the jars)"
+	done
+	if [[ " ${PAIRS} " == *" D "* ]]; then
+		[[ -f "${agent_jar}" ]] ||
+			die "${agent_jar} missing: run benchmarks/harness/run.sh once first (it fetches the OpenTelemetry Java agent for D)"
+		local port
+		for port in "${PORT_A}" "${PORT_X}" "${SINK_PORT}"; do
+			[[ "${AGENT_METRICS_PORT}" != "${port}" ]] ||
+				die "AGENT_METRICS_PORT (${AGENT_METRICS_PORT}) must differ from PORT_A, PORT_X and SINK_PORT"
+		done
+	fi
+	mkdir -p "${work_dir}" "${RESULTS_DIR}"
+	: >"${work_dir}/rows.md"
+	local count
+	count=$(wc -w <<<"${PAIRS}")
+	log "${count} pair(s) x (start-up + ${WARMUP_SECONDS} s warm-up + ${ROUNDS} x ${MEASURE_SECONDS} s):" \
+		"about $((count * (WARMUP_SECONDS + ROUNDS * MEASURE_SECONDS + 15) / 60 + 1)) min"
+	await_port_free "${SINK_PORT}"
+	start_sink
+	local traces_before traces
+	for config in ${PAIRS}; do
+		traces_before=$(sink_posts /v1/traces)
 		pair "${config}"
-		echo "$(($(sink_traces) - traces_before))" >"${work_dir}/traces-${config}"
+		traces=$(($(sink_posts /v1/traces) - traces_before))
+		echo "${traces}" >"${work_dir}/traces-${config}"
+		if [[ "${config}" == C || "${config}" == D ]] && ((traces < 1)); then
+			log "WARNING: pair A/${config}: the sink received no trace POST; is ${config}'s tracing on?"
+		fi
 	done
 	{
 		echo "# Paired overhead run: $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -224,7 +251,7 @@ main() {
 		echo "| pair | median throughput ratio | median CPU-per-request ratio | trace POSTs to the sink |"
 		echo "|---|---|---|---|"
 		for config in ${PAIRS}; do
-			echo "| A/${config} | $(median "${work_dir}/ratios-${config}") | $(median "${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
+			echo "| A/${config} | $(median_formatted '%.3f' <"${work_dir}/ratios-${config}") | $(median_formatted '%.3f' <"${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
 		done
 		echo
 		echo "| pair | round | A req/s | other req/s | ratio | A CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"
@@ -233,8 +260,16 @@ main() {
 		echo
 		echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
 			"$(java -version 2>&1 | head -1); tree \`$(git -C "${root_dir}" describe --always --dirty)\`."
+		if [[ " ${PAIRS} " == *" D "* ]]; then
+			echo
+			echo "D: A's jar under the OpenTelemetry Java agent $(agent_version "${agent_jar}"), traces 10 % to the sink;"
+			echo "launched as (paths relative to the repository root):"
+			local launch
+			command_of D "${PORT_X}" launch
+			echo "\`taskset -c ${APP_CPU} $(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
+		fi
 		echo
-		echo "Command: \`PAIRS='${PAIRS}' ROUNDS=${ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
+		echo "Command: \`PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
 	} >"${results_md}"
 	log "results: ${results_md}"
 }

@@ -51,6 +51,8 @@ app_dir=${harness_dir}/app
 config_dir=${harness_dir}/config
 agent_jar=${app_dir}/target/agent/opentelemetry-javaagent.jar
 sink_url=http://127.0.0.1:${SINK_PORT}
+# For await_port_free (lib.sh).
+port_variables="APP_PORT, SINK_PORT or AGENT_METRICS_PORT"
 app_url=http://127.0.0.1:${APP_PORT}
 export OTLP_SINK_ENDPOINT=${sink_url}
 
@@ -74,15 +76,6 @@ trap 'exit 143' TERM
 # ---- helpers ---------------------------------------------------------------------------------
 now_ns() {
 	date +%s%N
-}
-
-await_port_free() {
-	local port=$1 i
-	for ((i = 0; i < 300; i++)); do
-		port_in_use "${port}" || return 0
-		sleep 0.1
-	done
-	die "port ${port} on 127.0.0.1 is still in use after 30 s; set APP_PORT, SINK_PORT or AGENT_METRICS_PORT"
 }
 
 # wrk (bounded by its duration, and by timeout as a backstop) on the load CPU; output to $1.
@@ -119,10 +112,6 @@ wrk_field() {
 			/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
 			END { print n + 0 }' "${file}" ;;
 	esac
-}
-
-sink_posts() {
-	http_body "${sink_url}/counts" | awk -v p="$1" '$1 == p { print $2 }' | grep . || echo 0
 }
 
 jar_of() {
@@ -321,7 +310,7 @@ write_report() {
 	mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	os=$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)
 	kernel=$(uname -r)
-	agent_ver=$(unzip -p "${agent_jar}" META-INF/MANIFEST.MF 2>/dev/null | awk -F ': ' '/^Implementation-Version/ { gsub(/\r/, ""); print $2 }')
+	agent_ver=$(agent_version "${agent_jar}")
 	boot_ver=$(sed -n 's:.*<spring-boot.version>\(.*\)</spring-boot.version>.*:\1:p' "${root_dir}/pom.xml")
 	git_rev=$(git -C "${root_dir}" describe --always --dirty 2>/dev/null || echo unknown)
 	if ((ROUNDS < FULL_ROUNDS || WARMUP_SECONDS < FULL_WARMUP_SECONDS || MEASURE_SECONDS < FULL_MEASURE_SECONDS)); then
@@ -417,15 +406,7 @@ main() {
 	: >"${rows_tsv}"
 
 	await_port_free "${SINK_PORT}"
-	taskset -c "${LOAD_CPU}" python3 "${harness_dir}/otlp_sink.py" "${SINK_PORT}" >"${work_dir}/sink.log" 2>&1 &
-	sink_pid=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ "$(http_status "${sink_url}/counts")" == 200 ]] && break
-		kill -0 "${sink_pid}" 2>/dev/null || die "the OTLP sink exited: $(cat "${work_dir}/sink.log")"
-		sleep 0.1
-	done
-	[[ "$(http_status "${sink_url}/counts")" == 200 ]] || die "the OTLP sink did not answer within 10 s"
+	start_sink
 
 	local count
 	count=$(wc -w <<<"${CONFIGS}")

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# CPU time of one Java process by thread group, over a window: where a configuration's CPU goes
+# (request threads, GC, JIT compilers, the span exporter...), which JFR's execution samples do not
+# show for the JVM's own threads.
+#
+#   benchmarks/harness/thread-cpu.sh <pid> [seconds]     # default window: 20 s
+#
+# Reads user + system ticks of every thread from /proc/<pid>/task/*/stat at the start and the end
+# of the window (a thread born or gone inside it counts from zero or is missed) and prints, by
+# thread name with numbers folded (http-nio-8080-exec-3 -> http-nio-#-exec-#), ticks and share.
+set -euo pipefail
+
+pid=${1:?usage: thread-cpu.sh <pid> [seconds]}
+seconds=${2:-20}
+[[ -d "/proc/${pid}" ]] || { echo "no process ${pid}" >&2; exit 1; }
+
+# One line per thread: tid, ticks, folded name. The name sits between parentheses and may hold
+# spaces, so the fields after it are counted from the closing parenthesis.
+snapshot() {
+	local stat tid name rest
+	for stat in /proc/"${pid}"/task/*/stat; do
+		tid=${stat%/stat}
+		tid=${tid##*/}
+		{ read -r line <"${stat}"; } 2>/dev/null || continue
+		name=${line#*(}
+		name=${name%)*}
+		rest=${line##*) }
+		# shellcheck disable=SC2086 # split the fields on purpose
+		set -- ${rest}
+		# fields after the name: state is $1, utime is field 14 of the line = $12 here
+		printf '%s\t%s\t%s\n' "${tid}" "$((${12} + ${13}))" "$(sed -E 's/([-_ #])[0-9]+/\1#/g; s/[0-9]+$/#/' <<<"${name}")"
+	done
+}
+
+before=$(snapshot)
+sleep "${seconds}"
+after=$(snapshot)
+awk -F '\t' -v secs="${seconds}" -v hz="$(getconf CLK_TCK)" '
+	NR == FNR { start[$1] = $2; next }
+	{ d = $2 - (($1 in start) ? start[$1] : 0); by[$3] += d; total += d }
+	END {
+		printf "%8s %7s  %s\n", "ticks", "share", "thread (numbers folded)"
+		for (n in by) if (by[n] > 0) printf "%8d %6.1f%%  %s\n", by[n], 100 * by[n] / total, n | "sort -nr"
+		close("sort -nr")
+		printf "%8d          total: %.2f CPUs over %d s\n", total, total / hz / secs, secs
+	}' <(echo "${before}") <(echo "${after}")
