@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -23,14 +24,16 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * Tracing set-up beyond what {@code ObservabilityTracingEnvironment} hands to Spring
  * Boot's OpenTelemetry auto-configuration: binds (and so validates)
  * {@code observability.tracing.*}, adds the sampler that applies the sampling rules, an
- * exemplar source that allocates nothing, and the span exporter that Boot does not
- * provide, the log.
+ * exemplar source that allocates nothing, the span exporter that Boot does not provide,
+ * the log, and Boot's span processor without a copy of every span
+ * ({@link SpanProcessorConfiguration}).
  */
 @AutoConfiguration(beforeName = {
 		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
 		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration" })
 @ConditionalOnEnabledObservability
 @EnableConfigurationProperties(ObservabilityTracingProperties.class)
+@Import(SpanProcessorConfiguration.class)
 public final class ObservabilityTracingAutoConfiguration {
 
 	/** Boot's ratio, which the starter derives from observability.tracing.sample-rate. */
