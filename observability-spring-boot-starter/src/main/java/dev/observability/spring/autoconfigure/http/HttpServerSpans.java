@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * inside it become its children.
  * <p>
  * Attributes follow the OpenTelemetry HTTP semantic conventions. The request's method and
- * path are set before the span starts, because sampling rules read them.
+ * path are set before the span starts, because sampling rules read them; the others only
+ * on a span that records.
  */
 final class HttpServerSpans {
 
@@ -68,9 +69,13 @@ final class HttpServerSpans {
 
 	private final TextMapPropagator propagator;
 
+	/** The headers the propagator reads, or none when it declares none. */
+	private final String[] propagationHeaders;
+
 	HttpServerSpans(Tracer tracer, TextMapPropagator propagator) {
 		this.tracer = tracer;
 		this.propagator = propagator;
+		this.propagationHeaders = propagator.fields().toArray(String[]::new);
 	}
 
 	/**
@@ -80,21 +85,44 @@ final class HttpServerSpans {
 	 * @return the started span, which is a non-recording one when sampled out
 	 */
 	Span start(HttpServletRequest request) {
-		Context parent = this.propagator.extract(Context.current(), request, HEADERS);
+		Context current = Context.current();
+		Context parent = carriesContext(request) ? this.propagator.extract(current, request, HEADERS) : current;
 		String method = request.getMethod();
 		boolean known = KNOWN_METHODS.contains(method);
-		var builder = this.tracer.spanBuilder(known ? method : "HTTP")
+		// Only what samplers read is set before the sampling decision; a span sampled out
+		// (most of them) does not pay for the rest.
+		Span span = this.tracer.spanBuilder(known ? method : "HTTP")
 			.setSpanKind(SpanKind.SERVER)
 			.setParent(parent)
 			.setAttribute(METHOD, known ? method : OTHER_METHOD)
 			.setAttribute(URL_PATH, request.getRequestURI())
-			.setAttribute(URL_SCHEME, request.getScheme())
-			.setAttribute(SERVER_ADDRESS, request.getServerName())
-			.setAttribute(SERVER_PORT, request.getServerPort());
-		if (!known) {
-			builder.setAttribute(METHOD_ORIGINAL, method);
+			.startSpan();
+		if (span.isRecording()) {
+			span.setAttribute(URL_SCHEME, request.getScheme());
+			span.setAttribute(SERVER_ADDRESS, request.getServerName());
+			span.setAttribute(SERVER_PORT, request.getServerPort());
+			if (!known) {
+				span.setAttribute(METHOD_ORIGINAL, method);
+			}
 		}
-		return builder.startSpan();
+		return span;
+	}
+
+	/**
+	 * Whether the request has one of the propagator's headers. Most requests carry none,
+	 * and extracting from them still costs (Micrometer's baggage propagator walks its
+	 * fields with a stream). A propagator that declares no field is always asked.
+	 */
+	private boolean carriesContext(HttpServletRequest request) {
+		if (this.propagationHeaders.length == 0) {
+			return true;
+		}
+		for (String header : this.propagationHeaders) {
+			if (request.getHeader(header) != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
