@@ -120,6 +120,9 @@ final class RuleBasedSampler implements Sampler {
 		if (path == null || this.rules.isEmpty()) {
 			return null;
 		}
+		if (!mayMatch(path)) {
+			return null;
+		}
 		String method = attributes.get(METHOD);
 		PathContainer container = PathContainer.parsePath(path);
 		for (CompiledRule rule : this.rules) {
@@ -128,6 +131,25 @@ final class RuleBasedSampler implements Sampler {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether any rule could match, from the literal start of each pattern. Parsing the
+	 * path for the patterns allocates; most requests (anything but the management
+	 * endpoints, with the default rules) start with none of the prefixes and skip it. A
+	 * path with an escape or a path parameter is always parsed, since it is matched
+	 * decoded and without its parameters.
+	 */
+	private boolean mayMatch(String path) {
+		if (path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+			return true;
+		}
+		for (CompiledRule rule : this.rules) {
+			if (path.startsWith(rule.prefix())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The ends are exact: a ratio of 1.0 would still drop the largest trace id. */
@@ -148,10 +170,26 @@ final class RuleBasedSampler implements Sampler {
 		return this.description;
 	}
 
-	private record CompiledRule(PathPattern pattern, @Nullable String method, double rate, Sampler sampler) {
+	private record CompiledRule(PathPattern pattern, @Nullable String method, double rate, Sampler sampler,
+			String prefix) {
 
 		CompiledRule(PathPattern pattern, @Nullable String method, double rate) {
-			this(pattern, method, rate, ratio(rate));
+			this(pattern, method, rate, ratio(rate), literalPrefix(pattern.getPatternString()));
+		}
+
+		/**
+		 * The pattern's literal segments before its first wildcard or variable, without
+		 * the separator that follows them: every match starts with it ({@code /**}
+		 * matches no segment at all, so {@code /actuator/**} matches {@code /actuator}).
+		 */
+		private static String literalPrefix(String pattern) {
+			for (int i = 0; i < pattern.length(); i++) {
+				char c = pattern.charAt(i);
+				if (c == '*' || c == '?' || c == '{') {
+					return pattern.substring(0, Math.max(0, pattern.lastIndexOf('/', i)));
+				}
+			}
+			return pattern;
 		}
 
 		@Override

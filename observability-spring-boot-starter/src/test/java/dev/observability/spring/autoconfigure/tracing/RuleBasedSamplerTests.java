@@ -87,6 +87,31 @@ class RuleBasedSamplerTests {
 	}
 
 	@Test
+	void escapedPathsAndPathParametersAreMatchedAsSpringMvcMatchesThem() {
+		RuleBasedSampler sampler = RuleBasedSampler.of(1.0, List.of(rule("/api/orders/**", null, 0.0),
+				rule("/api/items/{id}", null, 0.0), rule("/api/ord*", null, 0.0)), MANAGEMENT);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/%61ctuator/health", "GET"))
+			.isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/api;v=1/orders/7", "GET"))
+			.isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/api/orders", "GET")).isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/api/items/9", "GET")).isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/api/ordinal", "GET")).isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/api/items", "GET"))
+			.isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/apis/orders/7", "GET"))
+			.isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+	}
+
+	@Test
+	void aPatternStartingWithAWildcardMatchesAnyPath() {
+		RuleBasedSampler sampler = RuleBasedSampler.of(1.0, List.of(rule("/**/private", null, 0.0)), List.of());
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/a/b/private", "GET")).isEqualTo(SamplingDecision.DROP);
+		assertThat(decide(sampler, parent(true), LOW_TRACE_ID, "/a/b/public", "GET"))
+			.isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+	}
+
+	@Test
 	void aRuleCanTraceAManagementEndpoint() {
 		RuleBasedSampler sampler = RuleBasedSampler.of(0.0, List.of(rule("/actuator/health", null, 1.0)), MANAGEMENT);
 		assertThat(decide(sampler, Context.root(), HIGH_TRACE_ID, "/actuator/health", "GET"))
