@@ -1,12 +1,15 @@
 package dev.observability.core.tracing;
 
 import java.lang.reflect.Method;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 
 /**
@@ -23,10 +26,21 @@ public final class FunctionSpec {
 
 	private final Attributes attributes;
 
-	private FunctionSpec(String spanName, SpanKind kind, Attributes attributes) {
+	/**
+	 * The attributes again, as two lists read by index: setting them on a span one by one
+	 * needs neither an iterator nor the capturing lambda of
+	 * {@code Span.setAllAttributes}.
+	 */
+	private final List<AttributeKey<String>> attributeKeys;
+
+	private final List<String> attributeValues;
+
+	private FunctionSpec(String spanName, SpanKind kind, Map<AttributeKey<String>, String> attributes) {
 		this.spanName = spanName;
 		this.kind = kind;
-		this.attributes = attributes;
+		this.attributes = toAttributes(attributes);
+		this.attributeKeys = List.copyOf(attributes.keySet());
+		this.attributeValues = List.copyOf(attributes.values());
 	}
 
 	/**
@@ -54,12 +68,8 @@ public final class FunctionSpec {
 		return new FunctionSpec(spanName, annotation.kind(), attributes(annotation.attributes(), type, method));
 	}
 
-	private static Attributes attributes(String[] entries, Class<?> type, Method method) {
-		if (entries.length == 0) {
-			return Attributes.empty();
-		}
-		AttributesBuilder builder = Attributes.builder();
-		Set<String> keys = new HashSet<>();
+	private static Map<AttributeKey<String>, String> attributes(String[] entries, Class<?> type, Method method) {
+		Map<AttributeKey<String>, String> attributes = new LinkedHashMap<>();
 		for (String entry : entries) {
 			int separator = entry.indexOf('=');
 			String key = (separator > 0) ? entry.substring(0, separator).trim() : "";
@@ -67,10 +77,20 @@ public final class FunctionSpec {
 				throw invalid("attributes = \"" + entry + "\"", type, method,
 						"each attribute must be \"key=value\" with a non-empty key");
 			}
-			if (!keys.add(key)) {
+			if (attributes.putIfAbsent(AttributeKey.stringKey(key), entry.substring(separator + 1).trim()) != null) {
 				throw invalid("attributes = \"" + entry + "\"", type, method, "attribute \"" + key + "\" repeats");
 			}
-			builder.put(key, entry.substring(separator + 1).trim());
+		}
+		return attributes;
+	}
+
+	private static Attributes toAttributes(Map<AttributeKey<String>, String> attributes) {
+		if (attributes.isEmpty()) {
+			return Attributes.empty();
+		}
+		AttributesBuilder builder = Attributes.builder();
+		for (Map.Entry<AttributeKey<String>, String> attribute : attributes.entrySet()) {
+			builder.put(attribute.getKey(), attribute.getValue());
 		}
 		return builder.build();
 	}
@@ -114,6 +134,17 @@ public final class FunctionSpec {
 	 */
 	public Attributes attributes() {
 		return this.attributes;
+	}
+
+	/**
+	 * Sets the static attributes on a started span, one by one: this allocates nothing
+	 * beyond what the span stores.
+	 * @param span the span
+	 */
+	void setAttributes(Span span) {
+		for (int i = 0; i < this.attributeKeys.size(); i++) {
+			span.setAttribute(this.attributeKeys.get(i), this.attributeValues.get(i));
+		}
 	}
 
 	@Override

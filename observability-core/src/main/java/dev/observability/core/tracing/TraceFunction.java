@@ -49,6 +49,12 @@ public @interface TraceFunction {
 	 * Attributes set on every span of the method, each as {@code "key=value"} (split at
 	 * the first {@code '='}, both sides trimmed). They are read once, when the method is
 	 * first inspected, and an entry without a key fails there rather than in a call.
+	 * <p>
+	 * They are set once the span has started, and only when it records: a call that is
+	 * sampled out costs nothing for them. The trade-off is that a sampler (and a span
+	 * processor's {@code onStart}) does not see them, so sampling cannot depend on them;
+	 * the starter's sampling rules read only HTTP server attributes, which function spans
+	 * do not carry.
 	 * @return the static attributes
 	 */
 	String[] attributes() default {};

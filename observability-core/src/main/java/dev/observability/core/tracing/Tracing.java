@@ -68,6 +68,8 @@ public final class Tracing {
 
 	private final AtomicBoolean failureLogged = new AtomicBoolean();
 
+	private final OperationSpanNames operationSpanNames = new OperationSpanNames();
+
 	private Tracing(@Nullable Tracer tracer) {
 		this.tracer = tracer;
 	}
@@ -217,9 +219,13 @@ public final class Tracing {
 		}
 	}
 
-	/** The conventions' {@code "{db.operation.name} {target}"} span. */
-	private static SpanBuilder target(Tracer tracer, String operation, String target, SpanKind kind) {
-		String name = target.isEmpty() ? operation : operation + " " + target;
+	/**
+	 * The conventions' {@code "{db.operation.name} {target}"} span. Its attributes go on
+	 * the builder, not on the started span: the conventions want them at creation, for
+	 * samplers.
+	 */
+	private SpanBuilder target(Tracer tracer, String operation, String target, SpanKind kind) {
+		String name = target.isEmpty() ? operation : this.operationSpanNames.of(operation, target);
 		SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(kind).setAttribute(DB_OPERATION_NAME, operation);
 		if (!target.isEmpty()) {
 			builder.setAttribute(DB_COLLECTION_NAME, target);
@@ -274,16 +280,26 @@ public final class Tracing {
 	}
 
 	private @Nullable Span start(Tracer tracer, FunctionSpec spec) {
+		Span span;
 		try {
-			return tracer.spanBuilder(spec.spanName())
-				.setSpanKind(spec.kind())
-				.setAllAttributes(spec.attributes())
-				.startSpan();
+			span = tracer.spanBuilder(spec.spanName()).setSpanKind(spec.kind()).startSpan();
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
 			return null;
 		}
+		try {
+			// On the started span, not the builder: a sampled-out call pays nothing
+			// for them, but samplers don't see them (see TraceFunction#attributes).
+			if (span.isRecording()) {
+				spec.setAttributes(span);
+			}
+		}
+		catch (RuntimeException ex) {
+			// The span has started: keep it, and end it, even without its attributes.
+			failed(ex);
+		}
+		return span;
 	}
 
 	private Scope makeCurrent(Span span) {

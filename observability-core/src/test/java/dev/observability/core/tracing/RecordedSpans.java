@@ -7,18 +7,29 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /**
  * A real OpenTelemetry SDK tracer whose ended spans are kept in memory, in the order they
- * ended.
+ * ended. Only sampled spans are kept, as an exporter sees them.
  */
 final class RecordedSpans implements AutoCloseable {
 
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
-	private final SdkTracerProvider provider = SdkTracerProvider.builder()
-		.addSpanProcessor(SimpleSpanProcessor.create(this.exporter))
-		.build();
+	private final SdkTracerProvider provider;
+
+	/** Samples as the SDK does by default: every new trace. */
+	RecordedSpans() {
+		this(Sampler.parentBased(Sampler.alwaysOn()));
+	}
+
+	RecordedSpans(Sampler sampler) {
+		this.provider = SdkTracerProvider.builder()
+			.setSampler(sampler)
+			.addSpanProcessor(SimpleSpanProcessor.create(this.exporter))
+			.build();
+	}
 
 	Tracer tracer() {
 		return this.provider.get("test");

@@ -91,6 +91,23 @@ final class TracingTests {
 	}
 
 	@Test
+	void databaseSpansAreNamedRightBeyondTheNumberOfNamesKept() {
+		int tables = OperationSpanNames.MAX_NAMES + 50;
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < tables; i++) {
+				this.tracing.traceDatabaseOperation("SELECT", "table" + i, "postgresql").close();
+			}
+		}
+		assertThat(this.spans.ended()).hasSize(2 * tables);
+		for (int i = 0; i < 2 * tables; i++) {
+			SpanData span = this.spans.ended().get(i);
+			String table = "table" + (i % tables);
+			assertThat(span.getName()).isEqualTo("SELECT " + table);
+			assertThat(span.getAttributes().get(Tracing.DB_COLLECTION_NAME)).isEqualTo(table);
+		}
+	}
+
+	@Test
 	void cacheOperationIsAnInternalSpanWithTheDatabaseNamesAndNoSystem() {
 		try (TraceContext context = this.tracing.traceCacheOperation("get", "prices")) {
 			context.attribute("cache.hit", false);
