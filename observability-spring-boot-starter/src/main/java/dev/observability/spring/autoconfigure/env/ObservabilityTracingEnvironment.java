@@ -13,6 +13,7 @@ import dev.observability.spring.autoconfigure.tracing.ObservabilityTracingProper
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -65,6 +66,10 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 	static final String BOOT_ZIPKIN_ENDPOINT = "management.tracing.export.zipkin.endpoint";
 
 	static final String BOOT_SERVICE_NAME = "management.opentelemetry.resource-attributes[service.name]";
+
+	static final String BOOT_BAGGAGE_CORRELATION_ENABLED = "management.tracing.baggage.correlation.enabled";
+
+	static final String BOOT_BAGGAGE_CORRELATION_FIELDS = "management.tracing.baggage.correlation.fields";
 
 	/**
 	 * The OTLP/HTTP path of traces, appended to a base endpoint as the OTLP spec says.
@@ -147,6 +152,14 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 		String serviceName = environment.getProperty("observability.tracing.service-name");
 		if (StringUtils.hasText(serviceName)) {
 			values.put(BOOT_SERVICE_NAME, serviceName.trim());
+		}
+		// Boot's listener that copies baggage fields into the MDC runs on every change of
+		// the current span (twice per request at least); with no field to copy it does
+		// nothing useful.
+		if (binder.bind(BOOT_BAGGAGE_CORRELATION_FIELDS, Bindable.listOf(String.class))
+			.map(List::isEmpty)
+			.orElse(true)) {
+			values.put(BOOT_BAGGAGE_CORRELATION_ENABLED, "false");
 		}
 	}
 

@@ -7,10 +7,13 @@ import java.util.stream.Collectors;
 import dev.observability.spring.autoconfigure.env.ObservabilityFailureAnalyzer;
 import dev.observability.spring.autoconfigure.env.ObservabilityTracingEnvironment;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.otel.bridge.Slf4JBaggageEventListener;
+import io.micrometer.tracing.otel.bridge.Slf4JEventListener;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.prometheus.metrics.tracer.common.SpanContext;
@@ -119,6 +122,35 @@ final class ObservabilityTracingAutoConfigurationTests {
 				"observability.tracing.exporter=none", "observability.tracing.enabled=true")) {
 			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void logCorrelationOfBaggageIsLeftOutWithoutFieldsAndKeptWithThem() {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318")) {
+			assertThat(context.getBeanNamesForType(Slf4JBaggageEventListener.class)).isEmpty();
+			assertThat(context.getBeanNamesForType(Slf4JEventListener.class)).as("trace and span ids").hasSize(1);
+		}
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"management.tracing.baggage.remote-fields=tenant",
+				"management.tracing.baggage.correlation.fields=tenant")) {
+			assertThat(context.getBeanNamesForType(Slf4JBaggageEventListener.class)).hasSize(1);
+		}
+	}
+
+	@Test
+	void spanProcessorIsTheStartersUnlessBootsTracingIsExcluded() {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318")) {
+			assertThat(context.getBeanNamesForType(BatchSpanProcessor.class))
+				.containsExactly("observabilitySpanProcessor");
+		}
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"spring.autoconfigure.exclude=" + OnBootOpenTelemetryTracingCondition.BOOT_TRACING)) {
+			assertThat(context.getBeanNamesForType(BatchSpanProcessor.class)).isEmpty();
 		}
 	}
 
