@@ -40,6 +40,13 @@ AGENT_METRICS_PORT=${AGENT_METRICS_PORT:-19464}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
 # Rounds whose results are discarded: the JIT of two apps sharing one CPU is still busy then.
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-2}
+# Extra arguments for the other configuration's app only (never A's), for experiments such as
+# X_ARGS='--observability.tracing.enabled=false': C without tracing, against A in the same minute.
+X_ARGS=${X_ARGS:-}
+x_args_shown=""
+if [[ -n "${X_ARGS}" ]]; then
+	x_args_shown="X_ARGS='${X_ARGS}' "
+fi
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 
 stamp=$(date +%Y-%m-%d-%H%M%S)
@@ -102,6 +109,11 @@ command_of() {
 	fi
 	command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
 		"--spring.config.additional-location=$(config_of "${config}")" "--server.port=${port}")
+	if [[ "${port}" == "${PORT_X}" && -n "${X_ARGS}" ]]; then
+		local extra
+		read -r -a extra <<<"${X_ARGS}"
+		command_out+=("${extra[@]}")
+	fi
 }
 
 start_app() {
@@ -269,7 +281,7 @@ main() {
 			echo "\`taskset -c ${APP_CPU} $(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
 		fi
 		echo
-		echo "Command: \`PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
+		echo "Command: \`${x_args_shown}PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
 	} >"${results_md}"
 	log "results: ${results_md}"
 }
