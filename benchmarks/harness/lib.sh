@@ -3,9 +3,10 @@
 #   LOAD_CPU        the CPU that curl and the OTLP sink run on (http_status, http_body, sink_*);
 #   port_variables  the names of the script's port variables, for await_port_free's error;
 #   sink_url        http://127.0.0.1:<SINK_PORT> (sink_posts, start_sink);
-#   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid).
+#   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid);
+#   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
 # Helpers here: log, die, stop_pid, http_status, http_body, port_in_use, await_port_free, series_sum,
-# start_sink, sink_posts, agent_version, median, median_formatted.
+# start_sink, sink_posts, agent_version, jar_of, app_command, median, median_formatted.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -88,6 +89,38 @@ sink_posts() {
 # Implementation-Version of the agent jar $1; empty, with a failed status, when unzip cannot read it.
 agent_version() {
 	unzip -p "$1" META-INF/MANIFEST.MF 2>/dev/null | awk -F ': ' '/^Implementation-Version/ { gsub(/\r/, ""); print $2 }'
+}
+
+# ---- the harness apps ------------------------------------------------------------------------
+# Jar of configuration $1: D is A's jar, run under the OpenTelemetry agent.
+jar_of() {
+	case "$1" in
+	A | D) echo "${harness_dir}/app/bare/target/harness-bare.jar" ;;
+	B) echo "${harness_dir}/app/actuator/target/harness-actuator.jar" ;;
+	C) echo "${harness_dir}/app/starter/target/harness-starter.jar" ;;
+	esac
+}
+
+# Command line of configuration $1 on port $2, started with the java binary $3, into the array
+# named by $4: JAVA_OPTS, common.properties plus B's or C's own file, and for D the agent with its
+# configuration file, then the sink (sink_url) and AGENT_METRICS_PORT as system properties.
+app_command() {
+	local config=$1 port=$2 java=$3
+	local -n app_command_out=$4
+	local java_opts locations="file:${config_dir}/common.properties"
+	# shellcheck disable=SC2153 # JAVA_OPTS comes from the sourcing script
+	read -r -a java_opts <<<"${JAVA_OPTS}"
+	app_command_out=("${java}")
+	case "${config}" in
+	B) locations+=",file:${config_dir}/b-actuator.properties" ;;
+	C) locations+=",file:${config_dir}/c-starter.yml" ;;
+	D) app_command_out+=("-javaagent:${agent_jar}"
+		"-Dotel.javaagent.configuration-file=${config_dir}/d-otel-agent.properties"
+		"-Dotel.exporter.otlp.endpoint=${sink_url}"
+		"-Dotel.exporter.prometheus.port=${AGENT_METRICS_PORT}") ;;
+	esac
+	app_command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
+		"--spring.config.additional-location=${locations}" "--server.port=${port}")
 }
 
 # ---- report ----------------------------------------------------------------------------------

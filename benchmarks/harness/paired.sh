@@ -76,39 +76,12 @@ trap 'cleanup; stop_pid "${sink_pid}"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-jar_of() {
-	case "$1" in
-	A | D) echo "${harness_dir}/app/bare/target/harness-bare.jar" ;;
-	B) echo "${harness_dir}/app/actuator/target/harness-actuator.jar" ;;
-	C) echo "${harness_dir}/app/starter/target/harness-starter.jar" ;;
-	esac
-}
-
-config_of() {
-	local files="file:${config_dir}/common.properties"
-	case "$1" in
-	B) files+=",file:${config_dir}/b-actuator.properties" ;;
-	C) files+=",file:${config_dir}/c-starter.yml" ;;
-	esac
-	echo "${files}"
-}
-
-# The command line of configuration $1 on port $2, into the array named by $3. D's agent options are
-# run.sh's: its configuration file, then the sink and the metrics port as system properties.
+# The command line of configuration $1 on port $2 (lib.sh's app_command, with the java on the PATH),
+# into the array named by $3; X_ARGS go to the other configuration only.
 command_of() {
 	local config=$1 port=$2
 	local -n command_out=$3
-	local java_opts
-	read -r -a java_opts <<<"${JAVA_OPTS}"
-	command_out=(java)
-	if [[ "${config}" == D ]]; then
-		command_out+=("-javaagent:${agent_jar}"
-			"-Dotel.javaagent.configuration-file=${config_dir}/d-otel-agent.properties"
-			"-Dotel.exporter.otlp.endpoint=${sink_url}"
-			"-Dotel.exporter.prometheus.port=${AGENT_METRICS_PORT}")
-	fi
-	command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
-		"--spring.config.additional-location=$(config_of "${config}")" "--server.port=${port}")
+	app_command "${config}" "${port}" java command_out
 	if [[ "${port}" == "${PORT_X}" && -n "${X_ARGS}" ]]; then
 		local extra
 		read -r -a extra <<<"${X_ARGS}"

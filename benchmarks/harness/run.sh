@@ -114,14 +114,6 @@ wrk_field() {
 	esac
 }
 
-jar_of() {
-	case "$1" in
-		A | D) echo "${app_dir}/bare/target/harness-bare.jar" ;;
-		B) echo "${app_dir}/actuator/target/harness-actuator.jar" ;;
-		C) echo "${app_dir}/starter/target/harness-starter.jar" ;;
-	esac
-}
-
 describe() {
 	case "$1" in
 		A) echo "bare Spring MVC" ;;
@@ -129,26 +121,6 @@ describe() {
 		C) echo "our starter, everything on, no Actuator" ;;
 		D) echo "bare + OpenTelemetry agent ${OTEL_AGENT_VERSION} (traces 10% to OTLP sink, metrics)" ;;
 	esac
-}
-
-# The command line of a configuration, into the array named by $2.
-command_of() {
-	local config=$1
-	local -n command_out=$2
-	local java_opts
-	read -r -a java_opts <<<"${JAVA_OPTS}"
-	local locations="file:${config_dir}/common.properties"
-	command_out=("${JAVA_BIN}")
-	case "${config}" in
-		B) locations+=",file:${config_dir}/b-actuator.properties" ;;
-		C) locations+=",file:${config_dir}/c-starter.yml" ;;
-		D) command_out+=("-javaagent:${agent_jar}"
-			"-Dotel.javaagent.configuration-file=${config_dir}/d-otel-agent.properties"
-			"-Dotel.exporter.otlp.endpoint=${sink_url}"
-			"-Dotel.exporter.prometheus.port=${AGENT_METRICS_PORT}") ;;
-	esac
-	command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
-		"--spring.config.additional-location=${locations}" "--server.port=${APP_PORT}")
 }
 
 # What proves that a configuration measured what it claims; prints "ok ..." or "FAILED ...".
@@ -209,7 +181,7 @@ run_config() {
 	local dir=${work_dir}/round-${round}/${config}
 	mkdir -p "${dir}"
 	local cmd
-	command_of "${config}" cmd
+	app_command "${config}" "${APP_PORT}" "${JAVA_BIN}" cmd
 	printf '%q ' "${cmd[@]}" >"${dir}/command.txt"
 	await_port_free "${APP_PORT}"
 	if [[ "${config}" == C || "${config}" == D ]]; then
@@ -365,7 +337,7 @@ write_report() {
 		echo
 		for config in ${CONFIGS}; do
 			local launch
-			command_of "${config}" launch
+			app_command "${config}" "${APP_PORT}" "${JAVA_BIN}" launch
 			echo "  - ${config}: \`$(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
 		done
 		echo
