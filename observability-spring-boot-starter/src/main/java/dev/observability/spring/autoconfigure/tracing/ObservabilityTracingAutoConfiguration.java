@@ -28,8 +28,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * the log, and Boot's span processor without a copy of every span
  * ({@link SpanProcessorConfiguration}).
  */
-@AutoConfiguration(beforeName = {
-		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+@AutoConfiguration(beforeName = { OnBootOpenTelemetryTracingCondition.BOOT_TRACING,
 		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration" })
 @ConditionalOnEnabledObservability
 @EnableConfigurationProperties(ObservabilityTracingProperties.class)

@@ -16,6 +16,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 final class OnBootOpenTelemetryTracingCondition extends SpringBootCondition {
 
+	/** Boot's auto-configuration, also named by this package's ordering annotations. */
 	static final String BOOT_TRACING = "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration";
 
 	@Override

@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Bean;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
+		OnBootOpenTelemetryTracingCondition.BOOT_TRACING })
 @ConditionalOnClass({ MeterRegistry.class, BatchSpanProcessor.class, SpanExporters.class })
 @ConditionalOnEnabledObservability("observability.metrics.enabled")
 @ConditionalOnBooleanProperty("management.tracing.enabled")
