@@ -113,7 +113,7 @@ app_command() {
 	app_command_out=("${java}")
 	case "${config}" in
 	B) locations+=",file:${config_dir}/b-actuator.properties" ;;
-	C) locations+=",file:${config_dir}/c-starter.yml" ;;
+	C) locations+=",file:${config_dir}/c-starter.properties" ;;
 	D) app_command_out+=("-javaagent:${agent_jar}"
 		"-Dotel.javaagent.configuration-file=${config_dir}/d-otel-agent.properties"
 		"-Dotel.exporter.otlp.endpoint=${sink_url}"

@@ -29,8 +29,11 @@ import org.springframework.util.StringUtils;
  * Tracing is on exactly when the chosen exporter has somewhere to send spans, unless
  * {@code observability.tracing.enabled} says otherwise; off, Boot's tracing is switched
  * off altogether, so no exporter thread runs and nothing is sent to Zipkin's default
- * {@code localhost:9411}. A value that cannot be read is left out here: binding
- * {@code observability.tracing.*} reports it at start-up with the starter's message.
+ * {@code localhost:9411}. Boot's Zipkin sender (an HTTP client that loads the JDK's trust
+ * store at start-up) is left out too whenever Zipkin export is off
+ * ({@code management.tracing.export.zipkin.enabled=true} keeps it). A value that cannot
+ * be read is left out here: binding {@code observability.tracing.*} reports it at
+ * start-up with the starter's message.
  */
 public final class ObservabilityTracingEnvironment implements EnvironmentPostProcessor, Ordered {
 
@@ -38,20 +41,30 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 	public static final String PROPERTY_SOURCE_NAME = "observabilityTracingDefaults";
 
 	/**
-	 * Name of the property source that adds Boot's OpenTelemetry tracing to the excluded
-	 * auto-configurations while tracing is off.
+	 * Name of the property source that adds the auto-configurations tracing does not use
+	 * (all of Boot's OpenTelemetry tracing while tracing is off, Boot's Zipkin sender
+	 * while Zipkin export is off) to the excluded ones.
 	 */
-	public static final String EXCLUSIONS_SOURCE_NAME = "observabilityTracingOff";
+	public static final String EXCLUSIONS_SOURCE_NAME = "observabilityTracingExclusions";
 
 	static final String AUTOCONFIGURE_EXCLUDE = "spring.autoconfigure.exclude";
 
 	static final List<String> OPENTELEMETRY_TRACING = List.of(
 			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
 			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration",
-			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.zipkin."
-					+ "ZipkinWithOpenTelemetryTracingAutoConfiguration",
 			// Without a trace, exemplars would only cost a look-up per histogram record.
 			"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration");
+
+	/**
+	 * Boot's Zipkin sender and its use by OpenTelemetry. Boot creates the sender, a JDK
+	 * {@code HttpClient} that loads the default {@code SSLContext} and so the trust
+	 * store, whenever zipkin-reporter is on the class path, which the starter's
+	 * {@code zipkin} exporter puts there: about 300 classes and a few hundred
+	 * milliseconds of start-up that an OTLP or logging exporter never uses.
+	 */
+	static final List<String> ZIPKIN = List.of("org.springframework.boot.zipkin.autoconfigure.ZipkinAutoConfiguration",
+			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.zipkin."
+					+ "ZipkinWithOpenTelemetryTracingAutoConfiguration");
 
 	static final String BOOT_TRACING_ENABLED = "management.tracing.enabled";
 
@@ -93,23 +106,43 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 			return;
 		}
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
+		Set<String> unused = new LinkedHashSet<>();
 		if (!on) {
-			excludeOpenTelemetryTracing(binder, environment);
+			unused.addAll(OPENTELEMETRY_TRACING);
+		}
+		if (!on || !zipkinExportOn(environment)) {
+			unused.addAll(ZIPKIN);
+		}
+		exclude(binder, environment, unused);
+	}
+
+	/**
+	 * Whether Boot exports to Zipkin, read back through the environment so that the
+	 * application's own {@code management.tracing.export.zipkin.enabled} wins over ours.
+	 */
+	private static boolean zipkinExportOn(ConfigurableEnvironment environment) {
+		try {
+			return Binder.get(environment).bind(BOOT_ZIPKIN_ENABLED, Boolean.class).orElse(true);
+		}
+		catch (BindException ex) {
+			// Boot reports the value when it binds it; the sender is left in place.
+			return true;
 		}
 	}
 
 	/**
 	 * Off means off: without Boot's OpenTelemetry tracing auto-configurations, Micrometer
-	 * Tracing falls back to its no-op tracer, so observations and spans cost nothing. The
-	 * application's own exclusions are kept.
+	 * Tracing falls back to its no-op tracer, so observations and spans cost nothing; and
+	 * an exporter that is not used is not created. The application's own exclusions are
+	 * kept.
 	 */
-	private static void excludeOpenTelemetryTracing(Binder binder, ConfigurableEnvironment environment) {
+	private static void exclude(Binder binder, ConfigurableEnvironment environment, Set<String> unused) {
 		Set<String> excluded = new LinkedHashSet<>(
 				Arrays.asList(binder.bind(AUTOCONFIGURE_EXCLUDE, String[].class).orElse(new String[0])));
-		if (excluded.containsAll(OPENTELEMETRY_TRACING)) {
+		if (excluded.containsAll(unused)) {
 			return;
 		}
-		excluded.addAll(OPENTELEMETRY_TRACING);
+		excluded.addAll(unused);
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource(EXCLUSIONS_SOURCE_NAME,
 					Map.of(AUTOCONFIGURE_EXCLUDE, String.join(",", excluded))));

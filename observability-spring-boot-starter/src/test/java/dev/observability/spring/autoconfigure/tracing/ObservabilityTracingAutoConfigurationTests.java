@@ -20,6 +20,7 @@ import io.prometheus.metrics.tracer.common.SpanContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import zipkin2.reporter.BytesMessageSender;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -49,6 +50,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
 			assertThat(context.getBeanNamesForType(SpanContext.class)).as("exemplar look-ups").isEmpty();
+			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).as("Zipkin sender").isEmpty();
 			assertThat(exporterThreads()).as("exporter threads started by this application").isSubsetOf(before);
 		}
 	}
@@ -63,6 +65,19 @@ final class ObservabilityTracingAutoConfigurationTests {
 				.contains("/actuator/**=0.0");
 			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
 			assertThat(context.getBean(SpanContext.class)).isInstanceOf(CurrentSpanExemplarContext.class);
+			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).as("Zipkin sender").isEmpty();
+		}
+	}
+
+	@Test
+	void zipkinSenderIsKeptWhenTheApplicationExportsToZipkinBesideOtlp() {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"management.tracing.export.zipkin.enabled=true",
+				"management.tracing.export.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans")) {
+			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).hasSize(1);
+			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).hasSize(1);
+			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).hasSize(1);
 		}
 	}
 
@@ -95,6 +110,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 				"observability.tracing.exporter=zipkin",
 				"observability.tracing.zipkin.endpoint=http://127.0.0.1:9411/api/v2/spans")) {
 			assertThat(context.getBeanNamesForType(ZipkinSpanExporter.class)).hasSize(1);
+			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).hasSize(1);
 			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporter.class)).isEmpty();
 			assertThat(context.getEnvironment().getProperty("management.tracing.export.zipkin.endpoint"))
 				.isEqualTo("http://127.0.0.1:9411/api/v2/spans");
@@ -170,8 +186,23 @@ final class ObservabilityTracingAutoConfigurationTests {
 						+ "TaskExecutionAutoConfiguration")) {
 			assertThat(context.getEnvironment().getProperty("spring.autoconfigure.exclude"))
 				.startsWith("org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration,")
-				.contains("OpenTelemetryTracingAutoConfiguration");
+				.contains("OpenTelemetryTracingAutoConfiguration")
+				.contains("ZipkinAutoConfiguration");
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
+		}
+	}
+
+	@Test
+	void applicationExclusionsAreKeptWhenOnlyTheZipkinSenderIsLeftOut() {
+		try (ConfigurableApplicationContext context = TracingApplications.start(Map.of(),
+				"observability.tracing.otlp.endpoint=http://127.0.0.1:4318",
+				"spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.task."
+						+ "TaskExecutionAutoConfiguration")) {
+			assertThat(context.getEnvironment().getProperty("spring.autoconfigure.exclude", String[].class))
+				.startsWith("org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration")
+				.contains("org.springframework.boot.zipkin.autoconfigure.ZipkinAutoConfiguration")
+				.doesNotContain(OnBootOpenTelemetryTracingCondition.BOOT_TRACING);
+			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
 		}
 	}
 
