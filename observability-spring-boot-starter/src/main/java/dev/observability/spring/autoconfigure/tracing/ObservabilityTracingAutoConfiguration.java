@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.observability.spring.autoconfigure.condition.ConditionalOnEnabledObservability;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
@@ -14,9 +16,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpHttpSpanExporterBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -25,8 +30,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * Boot's OpenTelemetry auto-configuration: binds (and so validates)
  * {@code observability.tracing.*}, adds the sampler that applies the sampling rules, an
  * exemplar source that allocates nothing, the span exporter that Boot does not provide,
- * the log, and Boot's span processor without a copy of every span
- * ({@link SpanProcessorConfiguration}).
+ * the log, Boot's span processor without a copy of every span
+ * ({@link SpanProcessorConfiguration}), and an OTLP exporter that does not load the JDK's
+ * TLS set-up for a plain-HTTP endpoint ({@link PlainHttpSenderComponentLoader}).
  */
 @AutoConfiguration(beforeName = { OnBootOpenTelemetryTracingCondition.BOOT_TRACING,
 		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration" })
@@ -111,6 +117,32 @@ public final class ObservabilityTracingAutoConfiguration {
 		@Bean
 		SpanExporter observabilityLoggingSpanExporter() {
 			return LoggingSpanExporter.create();
+		}
+
+	}
+
+	/**
+	 * The OTLP exporter's HTTP sender, for an {@code http://} endpoint, gets a TLS
+	 * context that costs nothing to create.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter",
+			"io.opentelemetry.sdk.common.export.HttpSenderProvider",
+			"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp."
+					+ "OtlpHttpSpanExporterBuilderCustomizer" })
+	@ConditionalOnBooleanProperty("management.tracing.enabled")
+	static class OtlpPlainHttpConfiguration {
+
+		/**
+		 * First, so that an application's own customizer that sets a component loader
+		 * wins.
+		 */
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		OtlpHttpSpanExporterBuilderCustomizer observabilityOtlpPlainHttpCustomizer() {
+			ComponentLoader loader = new PlainHttpSenderComponentLoader(
+					ComponentLoader.forClassLoader(OtlpHttpSpanExporter.class.getClassLoader()));
+			return (builder) -> builder.setComponentLoader(loader);
 		}
 
 	}

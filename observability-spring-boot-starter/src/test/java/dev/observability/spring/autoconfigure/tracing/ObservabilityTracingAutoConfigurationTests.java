@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import zipkin2.reporter.BytesMessageSender;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpHttpSpanExporterBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +52,7 @@ final class ObservabilityTracingAutoConfigurationTests {
 			assertThat(context.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
 			assertThat(context.getBeanNamesForType(SpanContext.class)).as("exemplar look-ups").isEmpty();
 			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).as("Zipkin sender").isEmpty();
+			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporterBuilderCustomizer.class)).isEmpty();
 			assertThat(exporterThreads()).as("exporter threads started by this application").isSubsetOf(before);
 		}
 	}
@@ -66,6 +68,8 @@ final class ObservabilityTracingAutoConfigurationTests {
 			assertThat(context.getBean(Tracer.class)).isNotSameAs(Tracer.NOOP);
 			assertThat(context.getBean(SpanContext.class)).isInstanceOf(CurrentSpanExemplarContext.class);
 			assertThat(context.getBeanNamesForType(BytesMessageSender.class)).as("Zipkin sender").isEmpty();
+			assertThat(context.getBeanNamesForType(OtlpHttpSpanExporterBuilderCustomizer.class))
+				.containsExactly("observabilityOtlpPlainHttpCustomizer");
 		}
 	}
 
