@@ -43,9 +43,17 @@ DISCARD_ROUNDS=${DISCARD_ROUNDS:-2}
 # Extra arguments for the other configuration's app only (never A's), for experiments such as
 # X_ARGS='--observability.tracing.enabled=false': C without tracing, against A in the same minute.
 X_ARGS=${X_ARGS:-}
+# The configuration every pair is measured against (A, B or C; not D, whose agent metrics port
+# would clash), and extra arguments for it alone: BASE=C BASE_ARGS='--observability.tracing.enabled=false'
+# PAIRS=C measures what tracing adds to C, directly.
+BASE=${BASE:-A}
+BASE_ARGS=${BASE_ARGS:-}
 x_args_shown=""
 if [[ -n "${X_ARGS}" ]]; then
 	x_args_shown="X_ARGS='${X_ARGS}' "
+fi
+if [[ "${BASE}" != A || -n "${BASE_ARGS}" ]]; then
+	x_args_shown+="BASE=${BASE} BASE_ARGS='${BASE_ARGS}' "
 fi
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 
@@ -77,16 +85,18 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # The command line of configuration $1 on port $2 (lib.sh's app_command, with the java on the PATH),
-# into the array named by $3; X_ARGS go to the other configuration only.
+# into the array named by $3; X_ARGS go to the other configuration only, BASE_ARGS to the base.
 command_of() {
 	local config=$1 port=$2
 	local -n command_out=$3
 	app_command "${config}" "${port}" java command_out
+	local extra=()
 	if [[ "${port}" == "${PORT_X}" && -n "${X_ARGS}" ]]; then
-		local extra
 		read -r -a extra <<<"${X_ARGS}"
-		command_out+=("${extra[@]}")
+	elif [[ "${port}" == "${PORT_A}" && -n "${BASE_ARGS}" ]]; then
+		read -r -a extra <<<"${BASE_ARGS}"
 	fi
+	command_out+=("${extra[@]}")
 }
 
 start_app() {
@@ -138,15 +148,15 @@ pair() {
 	fi
 	: >"${work_dir}/ratios-${other}"
 	: >"${work_dir}/costs-${other}"
-	log "pair A/${other}: starting both on CPU ${APP_CPU}"
+	log "pair ${BASE}/${other}: starting both on CPU ${APP_CPU}"
 	started=${SECONDS}
-	start_app A "${PORT_A}"
+	start_app "${BASE}" "${PORT_A}"
 	pid_a=${pids[-1]}
 	start_app "${other}" "${PORT_X}"
 	pid_x=${pids[-1]}
-	await_healthy A "${PORT_A}" "${pid_a}"
+	await_healthy "${BASE}" "${PORT_A}" "${pid_a}"
 	await_healthy "${other}" "${PORT_X}" "${pid_x}"
-	log "pair A/${other}: both healthy after $((SECONDS - started)) s; warm-up ${WARMUP_SECONDS} s"
+	log "pair ${BASE}/${other}: both healthy after $((SECONDS - started)) s; warm-up ${WARMUP_SECONDS} s"
 	load "${WARMUP_SECONDS}" "${PORT_A}" >/dev/null &
 	local warming=$!
 	load "${WARMUP_SECONDS}" "${PORT_X}" >/dev/null
@@ -173,8 +183,8 @@ pair() {
 		if ((round <= DISCARD_ROUNDS)); then
 			kept="no (JIT warm-up)"
 		fi
-		log "pair A/${other} round ${round}: A ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU-per-request ratio ${cost}, CPU ${APP_CPU} busy ${busy} %"
-		echo "| A/${other} | ${round} | ${a} | ${x} | ${ratio} | ${ticks_a} | ${ticks_x} | ${cost} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
+		log "pair ${BASE}/${other} round ${round}: ${BASE} ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU-per-request ratio ${cost}, CPU ${APP_CPU} busy ${busy} %"
+		echo "| ${BASE}/${other} | ${round} | ${a} | ${x} | ${ratio} | ${ticks_a} | ${ticks_x} | ${cost} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
 		if [[ "${kept}" == yes ]]; then
 			echo "${ratio}" >>"${work_dir}/ratios-${other}"
 			echo "${cost}" >>"${work_dir}/costs-${other}"
@@ -189,7 +199,8 @@ main() {
 	for config in ${PAIRS}; do
 		[[ "${config}" =~ ^[ABCD]$ ]] || die "unknown configuration '${config}' in PAIRS (A, B, C or D)"
 	done
-	for config in A ${PAIRS}; do
+	[[ "${BASE}" =~ ^[ABC]$ ]] || die "unknown BASE '${BASE}' (A, B or C)"
+	for config in "${BASE}" ${PAIRS}; do
 		[[ -f "$(jar_of "${config}")" ]] ||
 			die "$(jar_of "${config}") missing: run benchmarks/harness/run.sh once first (it builds the jars)"
 	done
@@ -217,29 +228,29 @@ main() {
 		traces=$(($(sink_posts /v1/traces) - traces_before))
 		echo "${traces}" >"${work_dir}/traces-${config}"
 		if [[ "${config}" == C || "${config}" == D ]] && ((traces < 1)); then
-			log "WARNING: pair A/${config}: the sink received no trace POST; is ${config}'s tracing on?"
+			log "WARNING: pair ${BASE}/${config}: the sink received no trace POST; is ${config}'s tracing on?"
 		fi
 	done
 	{
 		echo "# Paired overhead run: $(date -u '+%Y-%m-%d %H:%M') UTC"
 		echo
-		echo "Method: [benchmarks/harness/README.md](../README.md#paired-runs). A and the other configuration run at"
+		echo "Method: [benchmarks/harness/README.md](../README.md#paired-runs). ${BASE} (the base) and the other configuration run at"
 		echo "the same time on CPU ${APP_CPU}, each under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
 		echo "${WARMUP_SECONDS} s of warm-up, then ${ROUNDS} rounds of ${MEASURE_SECONDS} s, the first ${DISCARD_ROUNDS} discarded."
-		echo "Throughput ratio = req/s of the configuration / req/s of A in the same round; it is no measure of"
+		echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round; it is no measure of"
 		echo "cost, because the scheduler does not split the shared CPU evenly between the two apps."
 		echo
-		echo "CPU-per-request ratio = (A's CPU ticks / A's requests) / (the other's CPU ticks / its requests),"
+		echo "CPU-per-request ratio = (${BASE}'s CPU ticks / ${BASE}'s requests) / (the other's CPU ticks / its requests),"
 		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"
 		echo "configuration costs more CPU per request."
 		echo
 		echo "| pair | median throughput ratio | median CPU-per-request ratio | trace POSTs to the sink |"
 		echo "|---|---|---|---|"
 		for config in ${PAIRS}; do
-			echo "| A/${config} | $(median_formatted '%.3f' <"${work_dir}/ratios-${config}") | $(median_formatted '%.3f' <"${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
+			echo "| ${BASE}/${config} | $(median_formatted '%.3f' <"${work_dir}/ratios-${config}") | $(median_formatted '%.3f' <"${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
 		done
 		echo
-		echo "| pair | round | A req/s | other req/s | ratio | A CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"
+		echo "| pair | round | ${BASE} req/s | other req/s | ratio | ${BASE} CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"
 		echo "|---|---|---|---|---|---|---|---|---|---|"
 		cat "${work_dir}/rows.md"
 		echo
