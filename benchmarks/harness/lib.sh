@@ -5,7 +5,7 @@
 #   sink_url        http://127.0.0.1:<SINK_PORT> (sink_posts, start_sink);
 #   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid);
 #   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
-# Helpers here: log, die, stop_pid, http_status, http_body, port_in_use, await_port_free, series_sum,
+# Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
 # start_sink, sink_posts, agent_version, jar_of, app_command, median, median_formatted.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
@@ -33,6 +33,19 @@ stop_pid() {
 		kill -KILL "${pid}" 2>/dev/null || true
 	fi
 	wait "${pid}" 2>/dev/null || true
+}
+
+# Stops the apps in the caller's array pids: TERM to all of them at once, then stop_pid each (KILL
+# after 20 s); empties pids.
+stop_apps() {
+	local pid
+	for pid in "${pids[@]}"; do
+		kill "${pid}" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		stop_pid "${pid}"
+	done
+	pids=()
 }
 
 # HTTP status of a GET (000 when nothing answers), from the load CPU.

@@ -48,12 +48,18 @@ X_ARGS=${X_ARGS:-}
 # PAIRS=C measures what tracing adds to C, directly.
 BASE=${BASE:-A}
 BASE_ARGS=${BASE_ARGS:-}
+# SPLIT=true: no shared CPU. The base and its wrk run on APP_CPU, the other and its wrk on LOAD_CPU,
+# so neither app evicts the other's caches; the machine's drift still hits both at once.
+SPLIT=${SPLIT:-false}
 x_args_shown=""
 if [[ -n "${X_ARGS}" ]]; then
 	x_args_shown="X_ARGS='${X_ARGS}' "
 fi
 if [[ "${BASE}" != A || -n "${BASE_ARGS}" ]]; then
 	x_args_shown+="BASE=${BASE} BASE_ARGS='${BASE_ARGS}' "
+fi
+if [[ "${SPLIT}" == true ]]; then
+	x_args_shown+="SPLIT=true "
 fi
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 
@@ -70,17 +76,8 @@ port_variables="PORT_A, PORT_X, SINK_PORT or AGENT_METRICS_PORT"
 pids=()
 sink_pid=""
 
-# Stops the apps of the current pair: TERM to all of them at once, then stop_pid (KILL after 20 s).
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "${pid}" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		stop_pid "${pid}"
-	done
-}
-trap 'cleanup; stop_pid "${sink_pid}"' EXIT
+# The apps of the current pair (stop_apps, lib.sh, stops them).
+trap 'stop_apps; stop_pid "${sink_pid}"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -99,11 +96,19 @@ command_of() {
 	command_out+=("${extra[@]}")
 }
 
+# The CPU of the app on port $1, and of its wrk: shared (APP_CPU and LOAD_CPU), or split.
+app_cpu() {
+	if [[ "${SPLIT}" == true && "$1" == "${PORT_X}" ]]; then echo "${LOAD_CPU}"; else echo "${APP_CPU}"; fi
+}
+load_cpu() {
+	if [[ "${SPLIT}" == true ]]; then app_cpu "$1"; else echo "${LOAD_CPU}"; fi
+}
+
 start_app() {
 	local config=$1 port=$2 cmd
 	command_of "${config}" "${port}" cmd
 	printf '%q ' "${cmd[@]}" >"${work_dir}/${config}-${port}.command.txt"
-	taskset -c "${APP_CPU}" "${cmd[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
+	taskset -c "$(app_cpu "${port}")" "${cmd[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
 	pids+=("$!")
 }
 
@@ -125,7 +130,7 @@ $(tail -20 "${app_log}")"
 # Requests per second of one wrk run.
 load() {
 	local seconds=$1 port=$2
-	taskset -c "${LOAD_CPU}" wrk -t1 -c"${CONNECTIONS}" -d"${seconds}s" --timeout 5s "http://127.0.0.1:${port}/hello" |
+	taskset -c "$(load_cpu "${port}")" wrk -t1 -c"${CONNECTIONS}" -d"${seconds}s" --timeout 5s "http://127.0.0.1:${port}/hello" |
 		awk '/Requests\/sec/ {print $2}'
 }
 
@@ -148,7 +153,7 @@ pair() {
 	fi
 	: >"${work_dir}/ratios-${other}"
 	: >"${work_dir}/costs-${other}"
-	log "pair ${BASE}/${other}: starting both on CPU ${APP_CPU}"
+	log "pair ${BASE}/${other}: starting ${BASE} on CPU $(app_cpu "${PORT_A}"), ${other} on CPU $(app_cpu "${PORT_X}")"
 	started=${SECONDS}
 	start_app "${BASE}" "${PORT_A}"
 	pid_a=${pids[-1]}
@@ -190,8 +195,7 @@ pair() {
 			echo "${cost}" >>"${work_dir}/costs-${other}"
 		fi
 	done
-	cleanup
-	pids=()
+	stop_apps
 }
 
 main() {
@@ -235,7 +239,11 @@ main() {
 		echo "# Paired overhead run: $(date -u '+%Y-%m-%d %H:%M') UTC"
 		echo
 		echo "Method: [benchmarks/harness/README.md](../README.md#paired-runs). ${BASE} (the base) and the other configuration run at"
-		echo "the same time on CPU ${APP_CPU}, each under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
+		if [[ "${SPLIT}" == true ]]; then
+			echo "the same time, split: ${BASE} and its \`wrk -t1 -c${CONNECTIONS}\` on CPU ${APP_CPU}, the other and its wrk on CPU ${LOAD_CPU};"
+		else
+			echo "the same time on CPU ${APP_CPU}, each under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
+		fi
 		echo "${WARMUP_SECONDS} s of warm-up, then ${ROUNDS} rounds of ${MEASURE_SECONDS} s, the first ${DISCARD_ROUNDS} discarded."
 		echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round; it is no measure of"
 		echo "cost, because the scheduler does not split the shared CPU evenly between the two apps."
@@ -262,7 +270,7 @@ main() {
 			echo "launched as (paths relative to the repository root):"
 			local launch
 			command_of D "${PORT_X}" launch
-			echo "\`taskset -c ${APP_CPU} $(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
+			echo "\`taskset -c $(app_cpu "${PORT_X}") $(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
 		fi
 		echo
 		echo "Command: \`${x_args_shown}PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"

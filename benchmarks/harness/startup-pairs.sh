@@ -42,17 +42,8 @@ port_variables="PORT_1, PORT_2, SINK_PORT or AGENT_METRICS_PORT"
 pids=()
 sink_pid=""
 
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "${pid}" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		stop_pid "${pid}"
-	done
-	pids=()
-}
-trap 'cleanup; stop_pid "${sink_pid}"' EXIT
+# The apps of the current round (stop_apps, lib.sh, stops them).
+trap 'stop_apps; stop_pid "${sink_pid}"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -112,7 +103,7 @@ pair() {
 		fi
 		readings=$(await_both "${pid_1}" "${pid_2}" "${started}")
 		read -r cpu_1 wall_1 cpu_2 wall_2 <<<"${readings}"
-		cleanup
+		stop_apps
 		ratio=$(awk -v a="${cpu_1}" -v b="${cpu_2}" 'BEGIN {printf "%.3f", b / a}')
 		log "${first}/${second} round ${round}: ${first} ${cpu_1} s CPU (${wall_1} s wall), ${second} ${cpu_2} s CPU (${wall_2} s wall), ratio ${ratio}"
 		echo "| ${first}/${second} | ${round} | ${cpu_1} | ${cpu_2} | ${ratio} | ${wall_1} | ${wall_2} |" >>"${work_dir}/rows.md"
