@@ -110,19 +110,20 @@ public final class ObservabilityTracingEnvironment implements EnvironmentPostPro
 		if (!on) {
 			unused.addAll(OPENTELEMETRY_TRACING);
 		}
-		if (!on || !zipkinExportOn(environment)) {
+		if (!on || !zipkinExportOn(binder)) {
 			unused.addAll(ZIPKIN);
 		}
 		exclude(binder, environment, unused);
 	}
 
 	/**
-	 * Whether Boot exports to Zipkin, read back through the environment so that the
+	 * Whether Boot exports to Zipkin, read after the starter's defaults were added (the
+	 * binder sees the environment's property sources as they are now), so that the
 	 * application's own {@code management.tracing.export.zipkin.enabled} wins over ours.
 	 */
-	private static boolean zipkinExportOn(ConfigurableEnvironment environment) {
+	private static boolean zipkinExportOn(Binder binder) {
 		try {
-			return Binder.get(environment).bind(BOOT_ZIPKIN_ENABLED, Boolean.class).orElse(true);
+			return binder.bind(BOOT_ZIPKIN_ENABLED, Boolean.class).orElse(true);
 		}
 		catch (BindException ex) {
 			// Boot reports the value when it binds it; the sender is left in place.
