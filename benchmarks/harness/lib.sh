@@ -6,7 +6,7 @@
 #   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid);
 #   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
-# start_sink, sink_posts, agent_version, jar_of, app_command, median, median_formatted.
+# start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, median, median_formatted.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -134,6 +134,16 @@ app_command() {
 	esac
 	app_command_out+=("${java_opts[@]}" -jar "$(jar_of "${config}")"
 		"--spring.config.additional-location=${locations}" "--server.port=${port}")
+}
+
+# Starts the command in the array named by $4, configuration $1 on port $2, pinned to CPU $3: its
+# command line and output go to ${work_dir}/<config>-<port>.command.txt and .log, its pid to pids.
+launch_app() {
+	local config=$1 port=$2 cpu=$3
+	local -n launch_app_command=$4
+	printf '%q ' "${launch_app_command[@]}" >"${work_dir}/${config}-${port}.command.txt"
+	taskset -c "${cpu}" "${launch_app_command[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
+	pids+=("$!")
 }
 
 # ---- report ----------------------------------------------------------------------------------

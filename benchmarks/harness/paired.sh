@@ -40,7 +40,7 @@ AGENT_METRICS_PORT=${AGENT_METRICS_PORT:-19464}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
 # Rounds whose results are discarded: the JIT of two apps sharing one CPU is still busy then.
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-2}
-# Extra arguments for the other configuration's app only (never A's), for experiments such as
+# Extra arguments for the other configuration's app only (never the base's), for experiments such as
 # X_ARGS='--observability.tracing.enabled=false': C without tracing, against A in the same minute.
 X_ARGS=${X_ARGS:-}
 # The configuration every pair is measured against (A, B or C; not D, whose agent metrics port
@@ -51,15 +51,15 @@ BASE_ARGS=${BASE_ARGS:-}
 # SPLIT=true: no shared CPU. The base and its wrk run on APP_CPU, the other and its wrk on LOAD_CPU,
 # so neither app evicts the other's caches; the machine's drift still hits both at once.
 SPLIT=${SPLIT:-false}
-x_args_shown=""
+options_shown=""
 if [[ -n "${X_ARGS}" ]]; then
-	x_args_shown="X_ARGS='${X_ARGS}' "
+	options_shown="X_ARGS='${X_ARGS}' "
 fi
 if [[ "${BASE}" != A || -n "${BASE_ARGS}" ]]; then
-	x_args_shown+="BASE=${BASE} BASE_ARGS='${BASE_ARGS}' "
+	options_shown+="BASE=${BASE} BASE_ARGS='${BASE_ARGS}' "
 fi
 if [[ "${SPLIT}" == true ]]; then
-	x_args_shown+="SPLIT=true "
+	options_shown+="SPLIT=true "
 fi
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 
@@ -105,11 +105,10 @@ load_cpu() {
 }
 
 start_app() {
+	# shellcheck disable=SC2034 # filled by app_command and read by launch_app, through namerefs
 	local config=$1 port=$2 cmd
 	command_of "${config}" "${port}" cmd
-	printf '%q ' "${cmd[@]}" >"${work_dir}/${config}-${port}.command.txt"
-	taskset -c "$(app_cpu "${port}")" "${cmd[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
-	pids+=("$!")
+	launch_app "${config}" "${port}" "$(app_cpu "${port}")" cmd
 }
 
 # Waits (at most 120 s) for the app to answer 200 on /hello; D too (the agent's app is A's).
@@ -246,7 +245,7 @@ main() {
 		fi
 		echo "${WARMUP_SECONDS} s of warm-up, then ${ROUNDS} rounds of ${MEASURE_SECONDS} s, the first ${DISCARD_ROUNDS} discarded."
 		echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round; it is no measure of"
-		echo "cost, because the scheduler does not split the shared CPU evenly between the two apps."
+		echo "cost, because the two apps do not get the same CPU time (shared, the scheduler does not split it evenly)."
 		echo
 		echo "CPU-per-request ratio = (${BASE}'s CPU ticks / ${BASE}'s requests) / (the other's CPU ticks / its requests),"
 		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"
@@ -273,7 +272,7 @@ main() {
 			echo "\`taskset -c $(app_cpu "${PORT_X}") $(printf '%s ' "${launch[@]}" | sed "s:${root_dir}/::g; s/ $//")\`"
 		fi
 		echo
-		echo "Command: \`${x_args_shown}PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
+		echo "Command: \`${options_shown}PAIRS='${PAIRS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} CONNECTIONS=${CONNECTIONS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/paired.sh\`"
 	} >"${results_md}"
 	log "results: ${results_md}"
 }

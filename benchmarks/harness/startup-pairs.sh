@@ -54,33 +54,35 @@ cpu_seconds() {
 
 # Starts configuration $1 on port $2 pinned to APP_CPU; its pid is appended to pids.
 start_app() {
+	# shellcheck disable=SC2034 # filled by app_command and read by launch_app, through namerefs
 	local config=$1 port=$2 cmd
 	app_command "${config}" "${port}" java cmd
-	printf '%q ' "${cmd[@]}" >"${work_dir}/${config}-${port}.command.txt"
-	taskset -c "${APP_CPU}" "${cmd[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
-	pids+=("$!")
+	launch_app "${config}" "${port}" "${APP_CPU}" cmd
+}
+
+# "<CPU seconds> <wall seconds since $2>" of process $1, now.
+reading() {
+	echo "$(cpu_seconds "$1") $(awk -v s="$2" -v n="$(date +%s.%N)" 'BEGIN {printf "%.2f", n - s}')"
 }
 
 # Polls both apps (at most 240 s) and prints "<cpu seconds> <wall seconds>" of each when it first
 # answers 200 on /hello, first app first.
 await_both() {
-	local pid_1=$1 pid_2=$2 started=$3 cpu_1="" cpu_2="" wall_1="" wall_2="" _
+	local pid_1=$1 pid_2=$2 started=$3 reading_1="" reading_2="" _
 	for _ in $(seq 1 2400); do
-		if [[ -z "${cpu_1}" && "$(http_status "http://127.0.0.1:${PORT_1}/hello")" == 200 ]]; then
-			cpu_1=$(cpu_seconds "${pid_1}")
-			wall_1=$(awk -v s="${started}" -v n="$(date +%s.%N)" 'BEGIN {printf "%.2f", n - s}')
+		if [[ -z "${reading_1}" && "$(http_status "http://127.0.0.1:${PORT_1}/hello")" == 200 ]]; then
+			reading_1=$(reading "${pid_1}" "${started}")
 		fi
-		if [[ -z "${cpu_2}" && "$(http_status "http://127.0.0.1:${PORT_2}/hello")" == 200 ]]; then
-			cpu_2=$(cpu_seconds "${pid_2}")
-			wall_2=$(awk -v s="${started}" -v n="$(date +%s.%N)" 'BEGIN {printf "%.2f", n - s}')
+		if [[ -z "${reading_2}" && "$(http_status "http://127.0.0.1:${PORT_2}/hello")" == 200 ]]; then
+			reading_2=$(reading "${pid_2}" "${started}")
 		fi
-		[[ -n "${cpu_1}" && -n "${cpu_2}" ]] && break
+		[[ -n "${reading_1}" && -n "${reading_2}" ]] && break
 		kill -0 "${pid_1}" 2>/dev/null || die "the app on port ${PORT_1} exited during start-up; see ${work_dir}"
 		kill -0 "${pid_2}" 2>/dev/null || die "the app on port ${PORT_2} exited during start-up; see ${work_dir}"
 		sleep 0.1
 	done
-	[[ -n "${cpu_1}" && -n "${cpu_2}" ]] || die "an app did not answer within 240 s; see ${work_dir}"
-	echo "${cpu_1} ${wall_1} ${cpu_2} ${wall_2}"
+	[[ -n "${reading_1}" && -n "${reading_2}" ]] || die "an app did not answer within 240 s; see ${work_dir}"
+	echo "${reading_1} ${reading_2}"
 }
 
 pair() {
