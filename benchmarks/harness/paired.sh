@@ -51,6 +51,11 @@ BASE_ARGS=${BASE_ARGS:-}
 # SPLIT=true: no shared CPU. The base and its wrk run on APP_CPU, the other and its wrk on LOAD_CPU,
 # so neither app evicts the other's caches; the machine's drift still hits both at once.
 SPLIT=${SPLIT:-false}
+# ALTERNATE=true: no shared minute. Both apps stay up on APP_CPU, but each round loads them one after
+# the other (the base first in odd rounds, the other first in even ones), so each has the CPU to
+# itself while measured and neither pays for the other's caches; the throughput ratio then means
+# something. Drift slower than a round cancels out.
+ALTERNATE=${ALTERNATE:-false}
 options_shown=""
 if [[ -n "${X_ARGS}" ]]; then
 	options_shown="X_ARGS='${X_ARGS}' "
@@ -60,6 +65,9 @@ if [[ "${BASE}" != A || -n "${BASE_ARGS}" ]]; then
 fi
 if [[ "${SPLIT}" == true ]]; then
 	options_shown+="SPLIT=true "
+fi
+if [[ "${ALTERNATE}" == true ]]; then
+	options_shown+="ALTERNATE=true "
 fi
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 
@@ -138,6 +146,15 @@ cpu_ticks() {
 	awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# ALTERNATE: loads the app of pid $1 on port $2 alone for MEASURE_SECONDS, writes its req/s to
+# work_dir/$3 and prints the CPU ticks it used meanwhile.
+load_alone() {
+	local pid=$1 port=$2 out=$3 ticks
+	ticks=$(cpu_ticks "${pid}")
+	load "${MEASURE_SECONDS}" "${port}" >"${work_dir}/${out}"
+	echo $(($(cpu_ticks "${pid}") - ticks))
+}
+
 # Busy share of one CPU over a window, from /proc/stat.
 cpu_busy() {
 	awk -v cpu="cpu$1" '$1 == cpu {idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i; print total, idle}' /proc/stat
@@ -167,15 +184,25 @@ pair() {
 	wait "${warming}"
 	for round in $(seq 1 "${ROUNDS}"); do
 		before=$(cpu_busy "${APP_CPU}")
-		ticks_a=$(cpu_ticks "${pid_a}")
-		ticks_x=$(cpu_ticks "${pid_x}")
-		load "${MEASURE_SECONDS}" "${PORT_A}" >"${work_dir}/a" &
-		local loading=$!
-		load "${MEASURE_SECONDS}" "${PORT_X}" >"${work_dir}/x"
-		wait "${loading}"
+		if [[ "${ALTERNATE}" == true ]]; then
+			if ((round % 2 == 1)); then
+				ticks_a=$(load_alone "${pid_a}" "${PORT_A}" a)
+				ticks_x=$(load_alone "${pid_x}" "${PORT_X}" x)
+			else
+				ticks_x=$(load_alone "${pid_x}" "${PORT_X}" x)
+				ticks_a=$(load_alone "${pid_a}" "${PORT_A}" a)
+			fi
+		else
+			ticks_a=$(cpu_ticks "${pid_a}")
+			ticks_x=$(cpu_ticks "${pid_x}")
+			load "${MEASURE_SECONDS}" "${PORT_A}" >"${work_dir}/a" &
+			local loading=$!
+			load "${MEASURE_SECONDS}" "${PORT_X}" >"${work_dir}/x"
+			wait "${loading}"
+			ticks_a=$(($(cpu_ticks "${pid_a}") - ticks_a))
+			ticks_x=$(($(cpu_ticks "${pid_x}") - ticks_x))
+		fi
 		after=$(cpu_busy "${APP_CPU}")
-		ticks_a=$(($(cpu_ticks "${pid_a}") - ticks_a))
-		ticks_x=$(($(cpu_ticks "${pid_x}") - ticks_x))
 		a=$(cat "${work_dir}/a")
 		x=$(cat "${work_dir}/x")
 		busy=$(awk -v b="${before}" -v e="${after}" 'BEGIN {split(b, p, " "); split(e, q, " "); t = q[1] - p[1]; i = q[2] - p[2]; printf "%.0f", 100 * (t - i) / t}')
@@ -203,6 +230,7 @@ main() {
 		[[ "${config}" =~ ^[ABCD]$ ]] || die "unknown configuration '${config}' in PAIRS (A, B, C or D)"
 	done
 	[[ "${BASE}" =~ ^[ABC]$ ]] || die "unknown BASE '${BASE}' (A, B or C)"
+	[[ "${SPLIT}" != true || "${ALTERNATE}" != true ]] || die "SPLIT and ALTERNATE exclude each other: choose one"
 	for config in "${BASE}" ${PAIRS}; do
 		[[ -f "$(jar_of "${config}")" ]] ||
 			die "$(jar_of "${config}") missing: run benchmarks/harness/run.sh once first (it builds the jars)"
@@ -220,8 +248,12 @@ main() {
 	: >"${work_dir}/rows.md"
 	local count
 	count=$(wc -w <<<"${PAIRS}")
-	log "${count} pair(s) x (start-up + ${WARMUP_SECONDS} s warm-up + ${ROUNDS} x ${MEASURE_SECONDS} s):" \
-		"about $((count * (WARMUP_SECONDS + ROUNDS * MEASURE_SECONDS + 15) / 60 + 1)) min"
+	local turns=1
+	if [[ "${ALTERNATE}" == true ]]; then
+		turns=2
+	fi
+	log "${count} pair(s) x (start-up + ${WARMUP_SECONDS} s warm-up + ${ROUNDS} x ${turns} x ${MEASURE_SECONDS} s):" \
+		"about $((count * (WARMUP_SECONDS + ROUNDS * turns * MEASURE_SECONDS + 15) / 60 + 1)) min"
 	await_port_free "${SINK_PORT}"
 	start_sink
 	local traces_before traces
@@ -238,14 +270,21 @@ main() {
 		echo "# Paired overhead run: $(date -u '+%Y-%m-%d %H:%M') UTC"
 		echo
 		echo "Method: [benchmarks/harness/README.md](../README.md#paired-runs). ${BASE} (the base) and the other configuration run at"
-		if [[ "${SPLIT}" == true ]]; then
+		if [[ "${ALTERNATE}" == true ]]; then
+			echo "the same time on CPU ${APP_CPU}, but loaded in turn (alternating which goes first), each alone under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
+		elif [[ "${SPLIT}" == true ]]; then
 			echo "the same time, split: ${BASE} and its \`wrk -t1 -c${CONNECTIONS}\` on CPU ${APP_CPU}, the other and its wrk on CPU ${LOAD_CPU};"
 		else
 			echo "the same time on CPU ${APP_CPU}, each under \`wrk -t1 -c${CONNECTIONS}\` on CPU ${LOAD_CPU};"
 		fi
 		echo "${WARMUP_SECONDS} s of warm-up, then ${ROUNDS} rounds of ${MEASURE_SECONDS} s, the first ${DISCARD_ROUNDS} discarded."
-		echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round; it is no measure of"
-		echo "cost, because the two apps do not get the same CPU time (shared, the scheduler does not split it evenly)."
+		if [[ "${ALTERNATE}" == true ]]; then
+			echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round, each measured with"
+			echo "CPU ${APP_CPU} to itself: the ratio the issue's throughput target reads, less the drift between two turns."
+		else
+			echo "Throughput ratio = req/s of the configuration / req/s of ${BASE} in the same round; it is no measure of"
+			echo "cost, because the two apps do not get the same CPU time (shared, the scheduler does not split it evenly)."
+		fi
 		echo
 		echo "CPU-per-request ratio = (${BASE}'s CPU ticks / ${BASE}'s requests) / (the other's CPU ticks / its requests),"
 		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"

@@ -3,7 +3,10 @@ package dev.observability.benchmarks;
 import java.util.concurrent.TimeUnit;
 
 import dev.observability.core.http.HttpServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Cost of recording one request on a known series (route, method, status), as the HTTP
  * filter does after the chain. Target: no allocation. Parameters: the sample rate (1.0
  * records every distribution, 0.1 only a tenth) and whether detailed metrics add a
- * {@code user} and {@code org} to the series.
+ * {@code user} and {@code org} to the series; and the registry: Micrometer's simple one,
+ * or the Prometheus registry that the starter records to.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,6 +41,9 @@ public class HttpServerMetricsBenchmark {
 	@Param({ "false", "true" })
 	public boolean identity;
 
+	@Param({ "simple", "prometheus" })
+	public String registry;
+
 	private HttpServerMetrics metrics;
 
 	private @Nullable String user;
@@ -45,7 +52,9 @@ public class HttpServerMetricsBenchmark {
 
 	@Setup
 	public void createRecorder() {
-		this.metrics = HttpServerMetrics.builder(new SimpleMeterRegistry())
+		MeterRegistry meters = "prometheus".equals(this.registry)
+				? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new SimpleMeterRegistry();
+		this.metrics = HttpServerMetrics.builder(meters)
 			.sampleRate(this.sampleRate)
 			.identityTags(this.identity)
 			.build();
