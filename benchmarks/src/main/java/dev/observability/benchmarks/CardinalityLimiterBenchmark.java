@@ -27,6 +27,8 @@ public class CardinalityLimiterBenchmark {
 
 	private final CardinalityLimiter limiter = CardinalityLimiter.builder().build();
 
+	private final CardinalityLimiter.TagLimit uris = this.limiter.tagLimit("http.server.requests", "uri");
+
 	private final String[] unknown = new String[1024];
 
 	private int next;
@@ -45,6 +47,15 @@ public class CardinalityLimiterBenchmark {
 	@Benchmark
 	public String knownValue() {
 		return this.limiter.limit("http.server.requests", "uri", "/route/42");
+	}
+
+	/**
+	 * The same through the tag's budget found once ({@code tagLimit}), as the HTTP filter
+	 * limits its identity tags.
+	 */
+	@Benchmark
+	public String knownValueThroughTagLimit() {
+		return this.uris.limit("/route/42");
 	}
 
 	/** A value beyond the budget: folded into __overflow__ and counted. */

@@ -97,12 +97,20 @@ public final class CardinalityLimiter implements MeterBinder {
 	 * @return {@code value} or {@value #OVERFLOW_VALUE}
 	 */
 	public String limit(String metric, String tag, String value) {
-		TagBudget budget = metricBudget(metric).tag(tag);
-		if (budget.admits(value)) {
-			return value;
-		}
-		budget.fold();
-		return OVERFLOW_VALUE;
+		return metricBudget(metric).tag(tag).limit(value);
+	}
+
+	/**
+	 * Returns the budget of one tag of one metric, for a caller that limits the same tag
+	 * on every call (a request filter, a business helper): it skips the two look-ups that
+	 * {@link #limit(String, String, String)} makes to find the budget. The budget is
+	 * created as a first {@code limit} call for the tag would create it.
+	 * @param metric the meter name, for example {@code http.server.requests}
+	 * @param tag the tag key
+	 * @return the tag's budget, shared with {@link #limit(String, String, String)}
+	 */
+	public TagLimit tagLimit(String metric, String tag) {
+		return new TagLimit(metricBudget(metric).tag(tag));
 	}
 
 	/**
@@ -233,6 +241,14 @@ public final class CardinalityLimiter implements MeterBinder {
 			this.maxValues = maxValues;
 		}
 
+		String limit(String value) {
+			if (admits(value)) {
+				return value;
+			}
+			fold();
+			return OVERFLOW_VALUE;
+		}
+
 		boolean admits(String value) {
 			if (this.values.contains(value) || OVERFLOW_VALUE.equals(value)) {
 				return true;
@@ -263,6 +279,29 @@ public final class CardinalityLimiter implements MeterBinder {
 				.description("Tag values folded into __overflow__ because a tag exceeded its cardinality budget")
 				.tags("metric", this.metric, "tag", this.tag)
 				.register(registry);
+		}
+
+	}
+
+	/**
+	 * The budget of one tag of one metric, from {@link #tagLimit(String, String)}.
+	 */
+	public static final class TagLimit {
+
+		private final TagBudget budget;
+
+		private TagLimit(TagBudget budget) {
+			this.budget = budget;
+		}
+
+		/**
+		 * Returns the value to record for the tag, as
+		 * {@link CardinalityLimiter#limit(String, String, String)} does.
+		 * @param value the raw tag value
+		 * @return {@code value} or {@value CardinalityLimiter#OVERFLOW_VALUE}
+		 */
+		public String limit(String value) {
+			return this.budget.limit(value);
 		}
 
 	}

@@ -240,6 +240,13 @@ public final class HttpServerMetrics {
 		private final ConcurrentHashMap<String, ConcurrentHashMap<String, SeriesMeters>> byIdentity = new ConcurrentHashMap<>(
 				2);
 
+		/**
+		 * The series of requests without identity, the most frequent, kept aside so that
+		 * they skip both maps. Set at most a few times, always to the series the maps
+		 * hold; volatile, as that series is published through it.
+		 */
+		private volatile @Nullable SeriesMeters anonymous;
+
 		MethodMeters(String uri, String method) {
 			this.tags = Tags.of("method", method, "uri", uri);
 			this.withoutIdentity = HttpServerMetrics.this.identityTags ? null : new SeriesMeters(this.tags);
@@ -251,6 +258,13 @@ public final class HttpServerMetrics {
 			}
 			String userValue = (user != null) ? user : NONE;
 			String orgValue = (org != null) ? org : NONE;
+			boolean anonymous = NONE.equals(userValue) && NONE.equals(orgValue);
+			if (anonymous) {
+				SeriesMeters known = this.anonymous;
+				if (known != null) {
+					return known;
+				}
+			}
 			ConcurrentHashMap<String, SeriesMeters> byOrg = this.byIdentity.get(userValue);
 			if (byOrg == null) {
 				byOrg = this.byIdentity.computeIfAbsent(userValue, (key) -> new ConcurrentHashMap<>(2));
@@ -259,6 +273,9 @@ public final class HttpServerMetrics {
 			if (series == null) {
 				series = byOrg.computeIfAbsent(orgValue,
 						(key) -> new SeriesMeters(this.tags.and("user", userValue, "org", key)));
+			}
+			if (anonymous) {
+				this.anonymous = series;
 			}
 			return series;
 		}

@@ -193,4 +193,29 @@ final class CardinalityLimiterTests {
 			.withMessageContaining("maxValuesPerTag of m tag t");
 	}
 
+	@Test
+	void aTagLimitSharesTheBudgetOfItsTagAndCountsItsFolds() {
+		CardinalityLimiter limiter = CardinalityLimiter.builder()
+			.maxValuesPerTag(5)
+			.maxValuesPerTag("http.server.requests", "user", 2)
+			.build();
+		limiter.bindTo(this.registry);
+		CardinalityLimiter.TagLimit users = limiter.tagLimit("http.server.requests", "user");
+
+		assertThat(users.limit("alice")).isEqualTo("alice");
+		assertThat(limiter.limit("http.server.requests", "user", "bob")).isEqualTo("bob");
+		assertThat(users.limit("carol")).as("the per-tag budget of 2 is spent by both paths")
+			.isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(users.limit("bob")).isEqualTo("bob");
+		assertThat(limiter.limit("http.server.requests", "user", "dave")).isEqualTo(CardinalityLimiter.OVERFLOW_VALUE);
+		assertThat(limiter.tagLimit("http.server.requests", "org").limit("acme")).as("each tag has its own budget")
+			.isEqualTo("acme");
+		assertThat(this.registry.get(CardinalityLimiter.OVERFLOW_METER)
+			.tags("metric", "http.server.requests", "tag", "user")
+			.functionCounter()
+			.count()).isEqualTo(2.0);
+		assertThat(limiter.snapshot()).singleElement()
+			.satisfies((metric) -> assertThat(metric.valuesPerTag()).containsEntry("user", 2).containsEntry("org", 1));
+	}
+
 }

@@ -225,6 +225,34 @@ final class HttpServerMetricsTests {
 	}
 
 	@Test
+	void requestsWithoutIdentityShareOneSeriesWithOtherUsersBesideIt() {
+		HttpServerMetrics detailed = HttpServerMetrics.builder(this.registry).identityTags(true).build();
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, null, null);
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, "none", "none");
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, "none", "acme");
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 200, null, 10, 10, "alice", "none");
+		detailed.requestFinished(detailed.requestStarted(), true, "POST", "/d", 201, null, 10, 10, null, null);
+		detailed.requestFinished(detailed.requestStarted(), true, "GET", "/d", 404, null, 10, 10, null, null);
+
+		assertThat(this.registry.get("http.server.requests")
+			.tags("method", "GET", "status", "200", "user", "none", "org", "none")
+			.timer()
+			.count()).isEqualTo(2);
+		assertThat(this.registry.get("http.server.requests").tags("user", "none", "org", "acme").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("http.server.requests").tags("user", "alice", "org", "none").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("http.server.requests")
+			.tags("method", "POST", "user", "none", "org", "none")
+			.timer()
+			.count()).as("each method has its own series without identity").isEqualTo(1);
+		assertThat(this.registry.get("http.server.requests").tags("status", "404", "user", "none").timer().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("http.server.response.size").tags("user", "none", "org", "none").summaries())
+			.hasSize(2);
+	}
+
+	@Test
 	void identityIsIgnoredWithoutIdentityTags() {
 		this.metrics.requestFinished(this.metrics.requestStarted(), true, "GET", "/d", 200, null, -1, -1, "alice",
 				"acme");

@@ -3,6 +3,7 @@ package dev.observability.spring.autoconfigure.http;
 import java.io.IOException;
 
 import dev.observability.core.cardinality.CardinalityLimiter;
+import dev.observability.core.cardinality.CardinalityLimiter.TagLimit;
 import dev.observability.core.http.HttpServerMeters;
 import dev.observability.core.http.HttpServerMetrics;
 import dev.observability.core.normalization.PathNormalizer;
@@ -73,6 +74,13 @@ final class HttpServerMetricsFilter implements Filter {
 	private final boolean identityTags;
 
 	private final @Nullable HttpServerSpans spans;
+
+	/**
+	 * The budgets of the identity tags, found on first use rather than looked up twice
+	 * per request. Racy but idempotent: the limiter hands out the same budgets every
+	 * time, and the record's fields are final.
+	 */
+	private @Nullable IdentityLimits identityLimits;
 
 	/**
 	 * Creates a new instance.
@@ -188,8 +196,9 @@ final class HttpServerMetricsFilter implements Filter {
 			if (this.identityTags) {
 				RequestIdentity identity = (request
 					.getAttribute(RequestIdentityFilter.ATTRIBUTE) instanceof RequestIdentity found) ? found : null;
-				user = limited(USER_TAG, (identity != null) ? identity.user() : null);
-				org = limited(ORG_TAG, (identity != null) ? identity.org() : null);
+				IdentityLimits limits = identityLimits();
+				user = limited((limits != null) ? limits.user() : null, (identity != null) ? identity.user() : null);
+				org = limited((limits != null) ? limits.org() : null, (identity != null) ? identity.org() : null);
 			}
 			this.metrics.requestFinished(start, sampled, method, (route != null) ? route : unmatchedUri(request),
 					status, (exception != null) ? simpleName(exception.getClass()) : null, requestBytes, responseBytes,
@@ -244,9 +253,22 @@ final class HttpServerMetricsFilter implements Filter {
 	 * the budget like any value, here and only here, so that every HTTP family records
 	 * the same value for a request; the meter filter leaves these tags alone.
 	 */
-	private String limited(String tag, @Nullable String value) {
+	private static String limited(@Nullable TagLimit limit, @Nullable String value) {
 		String tagValue = (value != null) ? value : NO_IDENTITY;
-		return (this.limiter != null) ? this.limiter.limit(BUDGET_METRIC, tag, tagValue) : tagValue;
+		return (limit != null) ? limit.limit(tagValue) : tagValue;
+	}
+
+	private @Nullable IdentityLimits identityLimits() {
+		if (this.limiter == null) {
+			return null;
+		}
+		IdentityLimits limits = this.identityLimits;
+		if (limits == null) {
+			limits = new IdentityLimits(this.limiter.tagLimit(BUDGET_METRIC, USER_TAG),
+					this.limiter.tagLimit(BUDGET_METRIC, ORG_TAG));
+			this.identityLimits = limits;
+		}
+		return limits;
 	}
 
 	private static @Nullable Throwable exception(HttpServletRequest request, @Nullable Throwable failure, int status) {
@@ -272,6 +294,10 @@ final class HttpServerMetricsFilter implements Filter {
 		// Anonymous and local classes have no simple name; their binary name is still
 		// bounded.
 		return name.isEmpty() ? type.getName() : name;
+	}
+
+	/** The budgets of the {@code user} and {@code org} tags. */
+	private record IdentityLimits(TagLimit user, TagLimit org) {
 	}
 
 	private final class CompletionListener implements AsyncListener {
