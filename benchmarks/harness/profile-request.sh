@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Where one configuration's request threads spend their Java time under load, from JFR execution
+# samples, split around the starter's HTTP filter: what the filter does itself (metrics, spans, the
+# span's scope and its log correlation) against the rest of the chain and Tomcat. Paired runs say how
+# much a configuration costs; this says where, to choose what to cut.
+#
+#   benchmarks/harness/profile-request.sh C                                         # C as measured
+#   benchmarks/harness/profile-request.sh C --observability.tracing.enabled=false   # C without tracing
+#
+# The app (run.sh's jar and configuration files; run that once first) starts pinned to APP_CPU,
+# gets WARMUP_SECONDS of `wrk -t1 -c16` from LOAD_CPU, then JFR records RECORD_SECONDS under the
+# same load, sampling every SAMPLE_PERIOD (1 ms: about 7,000 samples in 40 s, 50 per 1 % of the
+# request threads' time). JFR samples Java frames only: the kernel's network path, the GC and the JIT
+# are not in it (thread-cpu.sh shows those). Line numbers within a method are not to be trusted at
+# this resolution; the split by method is. Writes results/profile-<config>-<date>-<time>.md and keeps
+# the recording in target/.
+set -euo pipefail
+
+harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "${harness_dir}/lib.sh"
+root_dir=$(cd "${harness_dir}/../.." && pwd)
+
+config=${1:?usage: profile-request.sh A|B|C [extra app arguments...]}
+shift
+[[ "${config}" =~ ^[ABC]$ ]] || die "unknown configuration '${config}' (A, B or C)"
+WARMUP_SECONDS=${WARMUP_SECONDS:-70}
+RECORD_SECONDS=${RECORD_SECONDS:-40}
+SAMPLE_PERIOD=${SAMPLE_PERIOD:-1ms}
+APP_CPU=${APP_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+PORT=${PORT:-18080}
+SINK_PORT=${SINK_PORT:-14318}
+AGENT_METRICS_PORT=${AGENT_METRICS_PORT:-19464}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
+RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
+
+stamp=$(date +%Y-%m-%d-%H%M%S)
+work_dir=${harness_dir}/target/profile-${stamp}
+results_md=${RESULTS_DIR}/profile-${config}-${stamp}.md
+recording=${work_dir}/${config}.jfr
+config_dir=${harness_dir}/config
+agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
+sink_url=http://127.0.0.1:${SINK_PORT}
+export OTLP_SINK_ENDPOINT=${sink_url}
+port_variables="PORT or SINK_PORT"
+pids=()
+sink_pid=""
+trap 'stop_apps; stop_pid "${sink_pid}"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[[ -f "$(jar_of "${config}")" ]] || die "$(jar_of "${config}") missing: run benchmarks/harness/run.sh once first"
+command -v jfr >/dev/null || die "the JDK's jfr tool is not on the PATH"
+mkdir -p "${work_dir}" "${RESULTS_DIR}"
+await_port_free "${PORT}"
+await_port_free "${SINK_PORT}"
+start_sink
+
+app_command "${config}" "${PORT}" java cmd
+# The recording starts after the warm-up and stops by itself; the app keeps running until we stop it.
+cmd=("${cmd[0]}" "-XX:StartFlightRecording=delay=${WARMUP_SECONDS}s,duration=${RECORD_SECONDS}s,filename=${recording},settings=profile,jdk.ExecutionSample#period=${SAMPLE_PERIOD}" "${cmd[@]:1}" "$@")
+launch_app "${config}" "${PORT}" "${APP_CPU}" cmd
+started=${SECONDS}
+until [[ "$(http_status "http://127.0.0.1:${PORT}/hello")" == 200 ]]; do
+	kill -0 "${pids[0]}" 2>/dev/null || die "${config} exited during start-up; see ${work_dir}"
+	((SECONDS - started < 120)) || die "${config} did not answer within 120 s; see ${work_dir}"
+	sleep 0.2
+done
+load_seconds=$((WARMUP_SECONDS + RECORD_SECONDS + 5 - (SECONDS - started)))
+log "${config} up after $((SECONDS - started)) s; ${load_seconds} s of load, JFR from ${WARMUP_SECONDS} s for ${RECORD_SECONDS} s"
+throughput=$(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${load_seconds}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
+	awk '/Requests\/sec/ {print $2}')
+for _ in $(seq 1 100); do
+	[[ -s "${recording}" ]] && break
+	sleep 0.2
+done
+[[ -s "${recording}" ]] || die "no recording at ${recording}"
+stop_apps
+{
+	echo "# Request-thread profile of ${config}: $(date -u '+%Y-%m-%d %H:%M') UTC"
+	echo
+	echo "Method: [benchmarks/harness/README.md](../README.md#where-a-request-spends-its-time)."
+	echo "${throughput} req/s over the whole load (JFR's own sampling included)."
+	echo
+	python3 "${harness_dir}/request_breakdown.py" "${recording}"
+	echo
+	echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
+		"$(java -version 2>&1 | head -1); tree \`$(git -C "${root_dir}" describe --always --dirty)\`."
+	echo
+	extra=""
+	if (($# > 0)); then
+		extra=$(printf ' %q' "$@")
+	fi
+	echo "Command: \`WARMUP_SECONDS=${WARMUP_SECONDS} RECORD_SECONDS=${RECORD_SECONDS} SAMPLE_PERIOD=${SAMPLE_PERIOD} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/profile-request.sh ${config}${extra}\`"
+} >"${results_md}"
+log "results: ${results_md}"
