@@ -1,12 +1,14 @@
-# Shell functions shared by run.sh, paired.sh and backend-down.sh; sourced, never run. Each script
+# Shell functions shared by the harness scripts; sourced, never run. Each script
 # sets, before calling them:
 #   LOAD_CPU        the CPU that curl and the OTLP sink run on (http_status, http_body, sink_*);
 #   port_variables  the names of the script's port variables, for await_port_free's error;
 #   sink_url        http://127.0.0.1:<SINK_PORT> (sink_posts, start_sink);
-#   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid);
+#   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid;
+#                   launch_app and await_healthy: the app's files in work_dir; machine_line: harness_dir);
 #   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
-# start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, median, median_formatted.
+# start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, await_healthy, machine_line, median,
+# median_formatted.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -146,7 +148,29 @@ launch_app() {
 	pids+=("$!")
 }
 
+# Waits (at most 120 s) for configuration $1 on port $2, process $3, to answer 200 on /hello (D too:
+# the agent's app is A's); if it exits first, stops with the last lines of its log (launch_app's).
+await_healthy() {
+	local config=$1 port=$2 pid=$3 _
+	local app_log=${work_dir}/${config}-${port}.log
+	for _ in $(seq 1 240); do
+		kill -0 "${pid}" 2>/dev/null || die "${config} on port ${port} exited during start-up; last lines of ${app_log}:
+$(tail -20 "${app_log}")"
+		if [[ "$(http_status "http://127.0.0.1:${port}/hello")" == 200 ]]; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	die "${config} on port ${port} did not answer within 120 s; see ${app_log}"
+}
+
 # ---- report ----------------------------------------------------------------------------------
+# One line on the machine and the tree, for a results file.
+machine_line() {
+	echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
+		"$(java -version 2>&1 | head -1); tree \`$(git -C "${harness_dir}" describe --always --dirty)\`."
+}
+
 # Median of the numbers on stdin, one a line; "n/a" when there are none. With an odd count the
 # middle line is printed as read; with an even one the mean of the two middle values, in awk's
 # default number format (%.6g).

@@ -119,21 +119,6 @@ start_app() {
 	launch_app "${config}" "${port}" "$(app_cpu "${port}")" cmd
 }
 
-# Waits (at most 120 s) for the app to answer 200 on /hello; D too (the agent's app is A's).
-await_healthy() {
-	local config=$1 port=$2 pid=$3 _
-	local app_log=${work_dir}/${config}-${port}.log
-	for _ in $(seq 1 240); do
-		kill -0 "${pid}" 2>/dev/null || die "${config} on port ${port} exited during start-up; last lines of ${app_log}:
-$(tail -20 "${app_log}")"
-		if [[ "$(http_status "http://127.0.0.1:${port}/hello")" == 200 ]]; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	die "${config} on port ${port} did not answer within 120 s; see ${app_log}"
-}
-
 # Requests per second of one wrk run.
 load() {
 	local seconds=$1 port=$2
@@ -300,8 +285,7 @@ main() {
 		echo "|---|---|---|---|---|---|---|---|---|---|"
 		cat "${work_dir}/rows.md"
 		echo
-		echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
-			"$(java -version 2>&1 | head -1); tree \`$(git -C "${root_dir}" describe --always --dirty)\`."
+		machine_line
 		if [[ " ${PAIRS} " == *" D "* ]]; then
 			echo
 			echo "D: A's jar under the OpenTelemetry Java agent $(agent_version "${agent_jar}"), traces 10 % to the sink;"

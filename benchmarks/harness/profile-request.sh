@@ -19,7 +19,6 @@ set -euo pipefail
 harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "${harness_dir}/lib.sh"
-root_dir=$(cd "${harness_dir}/../.." && pwd)
 
 config=${1:?usage: profile-request.sh A|B|C [extra app arguments...]}
 shift
@@ -62,11 +61,7 @@ app_command "${config}" "${PORT}" java cmd
 cmd=("${cmd[0]}" "-XX:StartFlightRecording=delay=${WARMUP_SECONDS}s,duration=${RECORD_SECONDS}s,filename=${recording},settings=profile,jdk.ExecutionSample#period=${SAMPLE_PERIOD}" "${cmd[@]:1}" "$@")
 launch_app "${config}" "${PORT}" "${APP_CPU}" cmd
 started=${SECONDS}
-until [[ "$(http_status "http://127.0.0.1:${PORT}/hello")" == 200 ]]; do
-	kill -0 "${pids[0]}" 2>/dev/null || die "${config} exited during start-up; see ${work_dir}"
-	((SECONDS - started < 120)) || die "${config} did not answer within 120 s; see ${work_dir}"
-	sleep 0.2
-done
+await_healthy "${config}" "${PORT}" "${pids[0]}"
 load_seconds=$((WARMUP_SECONDS + RECORD_SECONDS + 5 - (SECONDS - started)))
 log "${config} up after $((SECONDS - started)) s; ${load_seconds} s of load, JFR from ${WARMUP_SECONDS} s for ${RECORD_SECONDS} s"
 throughput=$(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${load_seconds}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
@@ -85,8 +80,7 @@ stop_apps
 	echo
 	python3 "${harness_dir}/request_breakdown.py" "${recording}"
 	echo
-	echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
-		"$(java -version 2>&1 | head -1); tree \`$(git -C "${root_dir}" describe --always --dirty)\`."
+	machine_line
 	echo
 	extra=""
 	if (($# > 0)); then

@@ -18,7 +18,6 @@ set -euo pipefail
 harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "${harness_dir}/lib.sh"
-root_dir=$(cd "${harness_dir}/../.." && pwd)
 
 PAIRS=${PAIRS:-A/B B/C B/D}
 ROUNDS=${ROUNDS:-8}
@@ -154,8 +153,7 @@ main() {
 		echo "|---|---|---|---|---|---|---|"
 		cat "${work_dir}/rows.md"
 		echo
-		echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
-			"$(java -version 2>&1 | head -1); tree \`$(git -C "${root_dir}" describe --always --dirty)\`."
+		machine_line
 		echo
 		echo "Command: \`PAIRS='${PAIRS}' ROUNDS=${ROUNDS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/startup-pairs.sh\`"
 	} >"${results_md}"
