@@ -119,11 +119,25 @@ start_app() {
 	launch_app "${config}" "${port}" "$(app_cpu "${port}")" cmd
 }
 
-# Requests per second of one wrk run.
+# Requests per second of one wrk run, and the requests it completed.
 load() {
 	local seconds=$1 port=$2
 	taskset -c "$(load_cpu "${port}")" wrk -t1 -c"${CONNECTIONS}" -d"${seconds}s" --timeout 5s "http://127.0.0.1:${port}/hello" |
-		awk '/Requests\/sec/ {print $2}'
+		awk '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {print r, n}'
+}
+
+# Heap bytes the app on port $1 has allocated so far, all threads (the apps' /allocated-bytes probe,
+# as run.sh reads it); dies when the app does not answer a number.
+allocated() {
+	local bytes
+	bytes=$(http_body "http://127.0.0.1:$1/allocated-bytes")
+	[[ "${bytes}" =~ ^[0-9]+$ ]] || die "port $1: /allocated-bytes answered '${bytes}'"
+	echo "${bytes}"
+}
+
+# Bytes per request from two probes ($1, $2) around a measured phase of $3 requests.
+per_request() {
+	awk -v b="$1" -v e="$2" -v n="$3" 'BEGIN {if (n > 0) printf "%.0f", (e - b) / n; else print "n/a"}'
 }
 
 # CPU time a process has used so far, in clock ticks (user + system, from /proc/<pid>/stat).
@@ -131,8 +145,8 @@ cpu_ticks() {
 	awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
-# ALTERNATE: loads the app of pid $1 on port $2 alone for MEASURE_SECONDS, writes its req/s to
-# work_dir/$3 and prints the CPU ticks it used meanwhile.
+# ALTERNATE: loads the app of pid $1 on port $2 alone for MEASURE_SECONDS, writes its req/s and
+# requests to work_dir/$3 and prints the CPU ticks it used meanwhile.
 load_alone() {
 	local pid=$1 port=$2 out=$3 ticks
 	ticks=$(cpu_ticks "${pid}")
@@ -147,6 +161,7 @@ cpu_busy() {
 
 pair() {
 	local other=$1 round a x before after busy ratio kept pid_a pid_x ticks_a ticks_x cost started
+	local requests_a requests_x bytes_a bytes_x alloc_a alloc_x
 	await_port_free "${PORT_A}"
 	await_port_free "${PORT_X}"
 	if [[ "${other}" == D ]]; then
@@ -154,6 +169,8 @@ pair() {
 	fi
 	: >"${work_dir}/ratios-${other}"
 	: >"${work_dir}/costs-${other}"
+	: >"${work_dir}/alloc-a-${other}"
+	: >"${work_dir}/alloc-x-${other}"
 	log "pair ${BASE}/${other}: starting ${BASE} on CPU $(app_cpu "${PORT_A}"), ${other} on CPU $(app_cpu "${PORT_X}")"
 	started=${SECONDS}
 	start_app "${BASE}" "${PORT_A}"
@@ -169,6 +186,8 @@ pair() {
 	wait "${warming}"
 	for round in $(seq 1 "${ROUNDS}"); do
 		before=$(cpu_busy "${APP_CPU}")
+		bytes_a=$(allocated "${PORT_A}")
+		bytes_x=$(allocated "${PORT_X}")
 		if [[ "${ALTERNATE}" == true ]]; then
 			if ((round % 2 == 1)); then
 				ticks_a=$(load_alone "${pid_a}" "${PORT_A}" a)
@@ -188,8 +207,12 @@ pair() {
 			ticks_x=$(($(cpu_ticks "${pid_x}") - ticks_x))
 		fi
 		after=$(cpu_busy "${APP_CPU}")
-		a=$(cat "${work_dir}/a")
-		x=$(cat "${work_dir}/x")
+		read -r a requests_a <"${work_dir}/a"
+		read -r x requests_x <"${work_dir}/x"
+		# The idle app allocates next to nothing while the other is loaded (ALTERNATE), so
+		# each app's bytes over the round are its measured phase's.
+		alloc_a=$(per_request "${bytes_a}" "$(allocated "${PORT_A}")" "${requests_a}")
+		alloc_x=$(per_request "${bytes_x}" "$(allocated "${PORT_X}")" "${requests_x}")
 		busy=$(awk -v b="${before}" -v e="${after}" 'BEGIN {split(b, p, " "); split(e, q, " "); t = q[1] - p[1]; i = q[2] - p[2]; printf "%.0f", 100 * (t - i) / t}')
 		ratio=$(awk -v a="${a}" -v x="${x}" 'BEGIN {printf "%.3f", x / a}')
 		# CPU per request of each process, A's over X's: a direct reading of the same ratio.
@@ -199,11 +222,13 @@ pair() {
 		if ((round <= DISCARD_ROUNDS)); then
 			kept="no (JIT warm-up)"
 		fi
-		log "pair ${BASE}/${other} round ${round}: ${BASE} ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU-per-request ratio ${cost}, CPU ${APP_CPU} busy ${busy} %"
-		echo "| ${BASE}/${other} | ${round} | ${a} | ${x} | ${ratio} | ${ticks_a} | ${ticks_x} | ${cost} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
+		log "pair ${BASE}/${other} round ${round}: ${BASE} ${a} req/s, ${other} ${x} req/s, ratio ${ratio}, CPU-per-request ratio ${cost}, allocation ${alloc_a} / ${alloc_x} B per request, CPU ${APP_CPU} busy ${busy} %"
+		echo "| ${BASE}/${other} | ${round} | ${a} | ${x} | ${ratio} | ${ticks_a} | ${ticks_x} | ${cost} | ${alloc_a} | ${alloc_x} | ${busy} | ${kept} |" >>"${work_dir}/rows.md"
 		if [[ "${kept}" == yes ]]; then
 			echo "${ratio}" >>"${work_dir}/ratios-${other}"
 			echo "${cost}" >>"${work_dir}/costs-${other}"
+			echo "${alloc_a}" >>"${work_dir}/alloc-a-${other}"
+			echo "${alloc_x}" >>"${work_dir}/alloc-x-${other}"
 		fi
 	done
 	stop_apps
@@ -247,6 +272,10 @@ main() {
 		pair "${config}"
 		traces=$(($(sink_posts /v1/traces) - traces_before))
 		echo "${traces}" >"${work_dir}/traces-${config}"
+		# C with X_ARGS that switch its tracing off sends nothing, as asked.
+		if [[ "${config}" == C && " ${X_ARGS} " == *" --observability.tracing.enabled=false "* ]]; then
+			continue
+		fi
 		if [[ "${config}" == C || "${config}" == D ]] && ((traces < 1)); then
 			log "WARNING: pair ${BASE}/${config}: the sink received no trace POST; is ${config}'s tracing on?"
 		fi
@@ -275,14 +304,17 @@ main() {
 		echo "from each process's user + system time in /proc/<pid>/stat over the round: below 1 when the other"
 		echo "configuration costs more CPU per request."
 		echo
-		echo "| pair | median throughput ratio | median CPU-per-request ratio | trace POSTs to the sink |"
-		echo "|---|---|---|---|"
+		echo "Allocation per request = heap bytes the process allocated over the round (all its threads, from the"
+		echo "apps' \`/allocated-bytes\` probe, as in run.sh) / the requests it served in the round."
+		echo
+		echo "| pair | median throughput ratio | median CPU-per-request ratio | median allocation per request, ${BASE} / other (B) | trace POSTs to the sink |"
+		echo "|---|---|---|---|---|"
 		for config in ${PAIRS}; do
-			echo "| ${BASE}/${config} | $(median_formatted '%.3f' <"${work_dir}/ratios-${config}") | $(median_formatted '%.3f' <"${work_dir}/costs-${config}") | $(cat "${work_dir}/traces-${config}") |"
+			echo "| ${BASE}/${config} | $(median_formatted '%.3f' <"${work_dir}/ratios-${config}") | $(median_formatted '%.3f' <"${work_dir}/costs-${config}") | $(median_formatted '%.0f' <"${work_dir}/alloc-a-${config}") / $(median_formatted '%.0f' <"${work_dir}/alloc-x-${config}") | $(cat "${work_dir}/traces-${config}") |"
 		done
 		echo
-		echo "| pair | round | ${BASE} req/s | other req/s | ratio | ${BASE} CPU ticks | other CPU ticks | CPU-per-request ratio | CPU ${APP_CPU} busy % | kept |"
-		echo "|---|---|---|---|---|---|---|---|---|---|"
+		echo "| pair | round | ${BASE} req/s | other req/s | ratio | ${BASE} CPU ticks | other CPU ticks | CPU-per-request ratio | ${BASE} B/request | other B/request | CPU ${APP_CPU} busy % | kept |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 		cat "${work_dir}/rows.md"
 		echo
 		machine_line
