@@ -2,6 +2,7 @@ package dev.observability.spring.autoconfigure.http;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.observability.spring.autoconfigure.sample.SampleApplication;
@@ -10,10 +11,15 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +66,9 @@ final class HttpServerSpansIntegrationTests {
 	@Autowired
 	private SdkTracerProvider tracerProvider;
 
+	@Autowired
+	private StartedServerSpans startedServerSpans;
+
 	private SampleHttpClient http;
 
 	@BeforeEach
@@ -85,6 +94,17 @@ final class HttpServerSpansIntegrationTests {
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 		assertThat(span.getParentSpanContext().isValid()).isFalse();
 		assertThat(span.getResource().getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("traced-service");
+	}
+
+	@Test
+	void spanProcessorsSeeTheMethodAndPathWhenTheServerSpanStarts() {
+		// The semantic conventions give samplers and processors these two at creation.
+		assertThat(this.http.get("/items/8").statusCode()).isEqualTo(200);
+		awaitServerSpan("/items/8");
+		assertThat(this.startedServerSpans.attributes()).anySatisfy((attributes) -> assertThat(attributes.asMap())
+			.containsEntry(AttributeKey.stringKey("url.path"), "/items/8")
+			.containsEntry(AttributeKey.stringKey("http.request.method"), "GET")
+			.doesNotContainKey(AttributeKey.stringKey("http.route")));
 	}
 
 	@Test
@@ -214,6 +234,11 @@ final class HttpServerSpansIntegrationTests {
 			return InMemorySpanExporter.create();
 		}
 
+		@Bean
+		StartedServerSpans startedServerSpans() {
+			return new StartedServerSpans(new CopyOnWriteArrayList<>());
+		}
+
 		@RestController
 		static class ProbeController {
 
@@ -234,6 +259,34 @@ final class HttpServerSpansIntegrationTests {
 				return current.context().traceId() + "," + current.context().spanId() + "," + MDC.get("traceId");
 			}
 
+		}
+
+	}
+
+	/**
+	 * The attributes each server span had when it started, as span processors see them.
+	 */
+	record StartedServerSpans(List<Attributes> attributes) implements SpanProcessor {
+
+		@Override
+		public void onStart(Context parentContext, ReadWriteSpan span) {
+			if (span.getKind() == SpanKind.SERVER) {
+				this.attributes.add(span.toSpanData().getAttributes());
+			}
+		}
+
+		@Override
+		public boolean isStartRequired() {
+			return true;
+		}
+
+		@Override
+		public void onEnd(ReadableSpan span) {
+		}
+
+		@Override
+		public boolean isEndRequired() {
+			return false;
 		}
 
 	}
