@@ -6,9 +6,10 @@
 #   SINK_PORT, harness_dir, work_dir  (start_sink: it writes ${work_dir}/sink.log and sets sink_pid;
 #                   launch_app and await_healthy: the app's files in work_dir; machine_line: harness_dir);
 #   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
+# harness_paths sets config_dir, agent_jar and sink_url for them.
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
-# start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, await_healthy, machine_line, median,
-# median_formatted.
+# start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, harness_paths, await_healthy,
+# machine_line, median, median_formatted.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -146,6 +147,18 @@ launch_app() {
 	printf '%q ' "${launch_app_command[@]}" >"${work_dir}/${config}-${port}.command.txt"
 	taskset -c "${cpu}" "${launch_app_command[@]}" >"${work_dir}/${config}-${port}.log" 2>&1 &
 	pids+=("$!")
+}
+
+# Sets the paths every script that launches apps needs, from harness_dir and SINK_PORT: config_dir
+# and agent_jar (app_command), sink_url (start_sink, sink_posts), and exports OTLP_SINK_ENDPOINT,
+# the sink's address, which every app reads.
+harness_paths() {
+	# shellcheck disable=SC2034 # read by app_command and by the sourcing scripts
+	config_dir=${harness_dir}/config
+	# shellcheck disable=SC2034
+	agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
+	sink_url=http://127.0.0.1:${SINK_PORT}
+	export OTLP_SINK_ENDPOINT=${sink_url}
 }
 
 # Waits (at most 120 s) for configuration $1 on port $2, process $3, to answer 200 on /hello (D too:

@@ -74,11 +74,8 @@ RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 stamp=$(date +%Y-%m-%d-%H%M%S)
 work_dir=${harness_dir}/target/paired-${stamp}
 results_md=${RESULTS_DIR}/paired-${stamp}.md
-config_dir=${harness_dir}/config
-agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
-# Configurations C and D trace 10 % of requests to this sink, as they do in run.sh.
-sink_url=http://127.0.0.1:${SINK_PORT}
-export OTLP_SINK_ENDPOINT=${sink_url}
+# Configurations C and D trace 10 % of requests to the sink, as they do in run.sh.
+harness_paths
 # For await_port_free (lib.sh).
 port_variables="PORT_A, PORT_X, SINK_PORT or AGENT_METRICS_PORT"
 pids=()

@@ -38,10 +38,7 @@ stamp=$(date +%Y-%m-%d-%H%M%S)
 work_dir=${harness_dir}/target/profile-${stamp}
 results_md=${RESULTS_DIR}/profile-${config}-${stamp}.md
 recording=${work_dir}/${config}.jfr
-config_dir=${harness_dir}/config
-agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
-sink_url=http://127.0.0.1:${SINK_PORT}
-export OTLP_SINK_ENDPOINT=${sink_url}
+harness_paths
 port_variables="PORT or SINK_PORT"
 pids=()
 sink_pid=""

@@ -47,14 +47,10 @@ work_dir=${harness_dir}/target/run-${stamp}
 results_md=${RESULTS_DIR}/${stamp}.md
 results_tsv=${RESULTS_DIR}/${stamp}-raw.tsv
 rows_tsv=${work_dir}/rows.tsv
-app_dir=${harness_dir}/app
-config_dir=${harness_dir}/config
-agent_jar=${app_dir}/target/agent/opentelemetry-javaagent.jar
-sink_url=http://127.0.0.1:${SINK_PORT}
+harness_paths
 # For await_port_free (lib.sh).
 port_variables="APP_PORT, SINK_PORT or AGENT_METRICS_PORT"
 app_url=http://127.0.0.1:${APP_PORT}
-export OTLP_SINK_ENDPOINT=${sink_url}
 
 # ---- processes we start, and their end -------------------------------------------------------
 app_pid=""

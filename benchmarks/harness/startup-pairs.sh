@@ -33,10 +33,7 @@ RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 stamp=$(date +%Y-%m-%d-%H%M%S)
 work_dir=${harness_dir}/target/startup-pairs-${stamp}
 results_md=${RESULTS_DIR}/startup-pairs-${stamp}.md
-config_dir=${harness_dir}/config
-agent_jar=${harness_dir}/app/target/agent/opentelemetry-javaagent.jar
-sink_url=http://127.0.0.1:${SINK_PORT}
-export OTLP_SINK_ENDPOINT=${sink_url}
+harness_paths
 port_variables="PORT_1, PORT_2, SINK_PORT or AGENT_METRICS_PORT"
 pids=()
 sink_pid=""
