@@ -5,8 +5,13 @@
 # CPU per request and allocation per request. The variants differ from C by one or two switches, so
 # the steps between rows are what a switch costs.
 #
-#   benchmarks/harness/feature-costs.sh                  # the 5 variants below: about 35 min
+#   benchmarks/harness/feature-costs.sh                  # the 6 variants below: about 42 min
 #   VARIANTS='1 2' ROUNDS=6 benchmarks/harness/feature-costs.sh
+#   VARIANTS='1 6 2' REPEATS=3 ROUNDS=6 DISCARD_ROUNDS=3 benchmarks/harness/feature-costs.sh
+#
+# Two launches of one configuration differ by a few per cent, about as much as neighbouring variants:
+# REPEATS=n launches every variant n times, in the order given, then reversed, and so on, and reports
+# the median of the launches' medians with each launch's figure beside it.
 #
 # Reuses run.sh's jars and configuration files (run that once first). Writes
 # results/feature-costs-<date>-<time>.md, with every variant's rounds; the per-variant paired.sh
@@ -24,8 +29,10 @@ variant_list=(
 	"tracing off, histograms and sizes for 1 request in 10|--observability.tracing.enabled=false --observability.metrics.sample-rate=0.1"
 	"tracing off, no user and org labels|--observability.tracing.enabled=false --observability.metrics.detailed.enabled=false"
 	"tracing off, HTTP metrics by Spring's observation instead of the starter's filter|--observability.tracing.enabled=false --observability.http.enabled=false"
+	"tracing on, no request sampled: every span started, made current and ended, none recorded or exported|--observability.tracing.sample-rate=0.0"
 )
 VARIANTS=${VARIANTS:-$(seq -s ' ' 1 "${#variant_list[@]}")}
+REPEATS=${REPEATS:-1}
 ROUNDS=${ROUNDS:-10}
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-4}
 WARMUP_SECONDS=${WARMUP_SECONDS:-90}
@@ -41,20 +48,33 @@ for index in ${VARIANTS}; do
 		die "unknown variant '${index}' in VARIANTS (1 to ${#variant_list[@]})"
 	fi
 done
+[[ "${REPEATS}" =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a whole number of launches, 1 or more: '${REPEATS}'"
 [[ -f "$(jar_of A)" && -f "$(jar_of C)" ]] || die "the harness jars are missing: run benchmarks/harness/run.sh once first"
 mkdir -p "${work_dir}" "${RESULTS_DIR}"
 count=$(wc -w <<<"${VARIANTS}")
-log "${count} variant(s) x (start-up + ${WARMUP_SECONDS} s + ${ROUNDS} x 2 x ${MEASURE_SECONDS} s):" \
-	"about $((count * (WARMUP_SECONDS + ROUNDS * 2 * MEASURE_SECONDS + 20) / 60 + 1)) min"
+launches=$((count * REPEATS))
+log "${launches} launch(es) x (start-up + ${WARMUP_SECONDS} s + ${ROUNDS} x 2 x ${MEASURE_SECONDS} s):" \
+	"about $((launches * (WARMUP_SECONDS + ROUNDS * 2 * MEASURE_SECONDS + 20) / 60 + 1)) min"
 
-: >"${work_dir}/rows.md"
-: >"${work_dir}/rounds.md"
-for index in ${VARIANTS}; do
+# The order of the variants in launch $1: as given in odd launches, reversed in even ones, so that
+# no variant always follows the same one.
+launch_order() {
+	if (($1 % 2 == 1)); then
+		echo "${VARIANTS}"
+	else
+		tr ' ' '\n' <<<"${VARIANTS}" | grep . | tac | tr '\n' ' '
+	fi
+}
+
+# Launch $1 of variant $2: paired.sh against A; appends its medians to work_dir/launches-<variant>
+# (ratio, CPU ratio, allocation, allocation over A's, trace POSTs) and its rounds to rounds.md.
+measure_variant() {
+	local repeat=$1 index=$2 entry name args variant_dir result summary ratio cost alloc traces alloc_a alloc_c extra
 	entry=${variant_list[index - 1]}
 	name=${entry%%|*}
 	args=${entry#*|}
-	log "variant ${index}: ${name}"
-	variant_dir=${work_dir}/variant-${index}
+	log "variant ${index}, launch ${repeat} of ${REPEATS}: ${name}"
+	variant_dir=${work_dir}/variant-${index}-launch-${repeat}
 	mkdir -p "${variant_dir}"
 	PAIRS=C ALTERNATE=true X_ARGS="${args}" ROUNDS="${ROUNDS}" DISCARD_ROUNDS="${DISCARD_ROUNDS}" \
 		WARMUP_SECONDS="${WARMUP_SECONDS}" MEASURE_SECONDS="${MEASURE_SECONDS}" RESULTS_DIR="${variant_dir}" \
@@ -67,14 +87,39 @@ for index in ${VARIANTS}; do
 	alloc_a=$(awk -F' / ' '{gsub(/ /, "", $1); print $1}' <<<"${alloc}")
 	alloc_c=$(awk -F' / ' '{gsub(/ /, "", $2); print $2}' <<<"${alloc}")
 	extra=$(awk -v a="${alloc_a}" -v c="${alloc_c}" 'BEGIN {if (a ~ /^[0-9]+$/ && c ~ /^[0-9]+$/) printf "%+d", c - a; else print "n/a"}')
-	shown_args=${args:-(none)}
-	echo "| ${index} | ${name} | \`${shown_args}\` | ${ratio# } | ${cost# } | ${alloc_c# } | ${extra} | ${traces# } |" |
-		sed 's/  *|/ |/g' >>"${work_dir}/rows.md"
+	echo "${ratio// /} ${cost// /} ${alloc_c} ${extra} ${traces// /}" >>"${work_dir}/launches-${index}"
 	{
-		echo "Variant ${index}: ${name}."
+		echo "Variant ${index} (${name}), launch ${repeat}:"
 		echo
 		sed -n '/^| pair | round |/,/^$/p' "${result}"
 	} >>"${work_dir}/rounds.md"
+}
+
+# Column $2 of variant $1's launches: the value itself after one launch; after several, their median
+# (printf format $3) with every launch's value, in launch order, in parentheses.
+over_launches() {
+	local file=${work_dir}/launches-$1 column=$2 format=$3
+	if ((REPEATS == 1)); then
+		awk -v c="${column}" '{print $c}' "${file}"
+		return
+	fi
+	printf '%s (%s)' "$(awk -v c="${column}" '{print $c}' "${file}" | grep -v '^n/a$' | median_formatted "${format}")" \
+		"$(awk -v c="${column}" '{print $c}' "${file}" | paste -sd ',' | sed 's/,/, /g')"
+}
+
+: >"${work_dir}/rows.md"
+: >"${work_dir}/rounds.md"
+for ((repeat = 1; repeat <= REPEATS; repeat++)); do
+	for index in $(launch_order "${repeat}"); do
+		measure_variant "${repeat}" "${index}"
+	done
+done
+for index in ${VARIANTS}; do
+	entry=${variant_list[index - 1]}
+	name=${entry%%|*}
+	args=${entry#*|}
+	echo "| ${index} | ${name} | \`${args:-(none)}\` | $(over_launches "${index}" 1 '%.3f') | $(over_launches "${index}" 2 '%.3f') |" \
+		"$(over_launches "${index}" 3 '%.0f') | $(over_launches "${index}" 4 '%+.0f') | $(over_launches "${index}" 5 '%.0f') |" >>"${work_dir}/rows.md"
 done
 
 {
@@ -85,6 +130,11 @@ done
 	echo "\`paired.sh\` with ALTERNATE=true: both apps up on CPU 0, loaded in turn under \`wrk -t1 -c16\`, each with"
 	echo "the CPU to itself while measured; ${WARMUP_SECONDS} s of warm-up, ${ROUNDS} rounds of ${MEASURE_SECONDS} s each, the"
 	echo "first ${DISCARD_ROUNDS} discarded; medians of the kept rounds. A is restarted for every variant."
+	if ((REPEATS > 1)); then
+		echo "Every variant was launched ${REPEATS} times (with a new A each time), the variants in the order"
+		echo "\`${VARIANTS}\` in odd launches and reversed in even ones; each cell is the median of the launches'"
+		echo "medians, with every launch's own median in parentheses, in launch order."
+	fi
 	echo
 	echo "- throughput ratio: the variant's req/s / A's, in the same round (1.0 = free);"
 	echo "- CPU per request: A's CPU time per request / the variant's (below 1 when it costs more);"
@@ -99,6 +149,6 @@ done
 	cat "${work_dir}/rounds.md"
 	machine_line
 	echo
-	echo "Command: \`VARIANTS='${VARIANTS}' ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} benchmarks/harness/feature-costs.sh\`"
+	echo "Command: \`VARIANTS='${VARIANTS}' REPEATS=${REPEATS} ROUNDS=${ROUNDS} DISCARD_ROUNDS=${DISCARD_ROUNDS} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} benchmarks/harness/feature-costs.sh\`"
 } >"${results_md}"
 log "results: ${results_md}"
