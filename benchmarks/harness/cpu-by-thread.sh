@@ -108,7 +108,8 @@ over_launches() {
 		printf "$1" "${values}"
 		return
 	fi
-	printf '%s (%s)' "$(median_formatted "$1" <<<"${values}")" "$(paste -sd ',' <<<"${values}" | sed 's/,/, /g')"
+	printf '%s (%s)' "$(median_formatted "$1" <<<"${values}")" \
+		"$(awk -v f="$1" '{printf f "\n", $1}' <<<"${values}" | paste -sd ',' | sed 's/,/, /g')"
 }
 
 for launch in $(seq 1 "${LAUNCHES}"); do
