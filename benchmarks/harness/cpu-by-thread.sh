@@ -58,14 +58,6 @@ log "${LAUNCHES} launch(es) of ${config} x (start-up + ${WARMUP_SECONDS} s + ${M
 await_port_free "${SINK_PORT}"
 start_sink
 
-# Heap bytes the app has allocated so far (the apps' /allocated-bytes probe).
-allocated() {
-	local bytes
-	bytes=$(http_body "http://127.0.0.1:${PORT}/allocated-bytes")
-	[[ "${bytes}" =~ ^[0-9]+$ ]] || die "/allocated-bytes answered '${bytes}'"
-	echo "${bytes}"
-}
-
 # One launch ($1): per-thread microseconds per request into work_dir/threads-<launch> (name, us),
 # and "req/s B/request trace-POSTs" into work_dir/totals-<launch>.
 measure_launch() {
@@ -82,13 +74,13 @@ measure_launch() {
 	log "launch ${launch}: ${config} up; warm-up ${WARMUP_SECONDS} s"
 	taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${WARMUP_SECONDS}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" >/dev/null
 	posts=$(sink_posts /v1/traces)
-	bytes=$(allocated)
+	bytes=$(allocated "${PORT}")
 	taskset -c "${LOAD_CPU}" "${harness_dir}/thread-cpu.sh" "${pid}" "${MEASURE_SECONDS}" >"${work_dir}/thread-cpu-${launch}.txt" &
 	local reading=$!
 	read -r rate requests < <(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${MEASURE_SECONDS}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
 		awk '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {print r, n}')
 	wait "${reading}"
-	echo "${rate} $(awk -v b="${bytes}" -v e="$(allocated)" -v n="${requests}" 'BEGIN {printf "%.0f", (e - b) / n}') $(($(sink_posts /v1/traces) - posts))" \
+	echo "${rate} $(awk -v b="${bytes}" -v e="$(allocated "${PORT}")" -v n="${requests}" 'BEGIN {printf "%.0f", (e - b) / n}') $(($(sink_posts /v1/traces) - posts))" \
 		>"${work_dir}/totals-${launch}"
 	# thread-cpu.sh's lines: ticks, share, folded name (which may hold spaces); the last is the total.
 	awk -v n="${requests}" -v hz="$(getconf CLK_TCK)" 'NR > 1 && $2 != "total:" {
@@ -108,8 +100,7 @@ over_launches() {
 		printf "$1" "${values}"
 		return
 	fi
-	printf '%s (%s)' "$(median_formatted "$1" <<<"${values}")" \
-		"$(awk -v f="$1" '{printf f "\n", $1}' <<<"${values}" | paste -sd ',' | sed 's/,/, /g')"
+	median_and_values "$1" <<<"${values}"
 }
 
 for launch in $(seq 1 "${LAUNCHES}"); do
@@ -149,12 +140,6 @@ names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in 
 		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $2}' "${work_dir}/totals-${launch}"; done | over_launches '%.0f') |" \
 		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $3}' "${work_dir}/totals-${launch}"; done | over_launches '%.0f') |"
 	echo
-	machine_line
-	echo
-	extra=""
-	if (($# > 0)); then
-		extra=$(printf ' %q' "$@")
-	fi
-	echo "Command: \`LAUNCHES=${LAUNCHES} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/cpu-by-thread.sh ${config}${extra}\`"
+	command_footer "LAUNCHES=${LAUNCHES} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/cpu-by-thread.sh ${config}" "$@"
 } >"${results_md}"
 log "results: ${results_md}"

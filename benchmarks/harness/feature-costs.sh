@@ -103,8 +103,7 @@ over_launches() {
 		awk -v c="${column}" '{print $c}' "${file}"
 		return
 	fi
-	printf '%s (%s)' "$(awk -v c="${column}" '{print $c}' "${file}" | grep -v '^n/a$' | median_formatted "${format}")" \
-		"$(awk -v c="${column}" '{print $c}' "${file}" | paste -sd ',' | sed 's/,/, /g')"
+	awk -v c="${column}" '{print $c}' "${file}" | median_and_values "${format}"
 }
 
 : >"${work_dir}/rows.md"

@@ -9,7 +9,7 @@
 # harness_paths sets config_dir, agent_jar and sink_url for them.
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
 # start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, harness_paths, await_healthy,
-# machine_line, median, median_formatted.
+# allocated, machine_line, command_footer, median, median_formatted, median_and_values.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -177,11 +177,30 @@ $(tail -20 "${app_log}")"
 	die "${config} on port ${port} did not answer within 120 s; see ${app_log}"
 }
 
+# Heap bytes the app on port $1 has allocated so far, all threads (the apps' /allocated-bytes probe);
+# dies when the app does not answer a number.
+allocated() {
+	local bytes
+	bytes=$(http_body "http://127.0.0.1:$1/allocated-bytes")
+	[[ "${bytes}" =~ ^[0-9]+$ ]] || die "port $1: /allocated-bytes answered '${bytes}'"
+	echo "${bytes}"
+}
+
 # ---- report ----------------------------------------------------------------------------------
 # One line on the machine and the tree, for a results file.
 machine_line() {
 	echo "Machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo);" \
 		"$(java -version 2>&1 | head -1); tree \`$(git -C "${harness_dir}" describe --always --dirty)\`."
+}
+
+# The end of a results file: machine_line, then the command that wrote it, whose start ($1: the
+# parameters and the script) is followed by the script's arguments ($2...), quoted for a shell.
+command_footer() {
+	local start=$1
+	shift
+	machine_line
+	echo
+	echo "Command: \`${start}$(if (($# > 0)); then printf ' %q' "$@"; fi)\`"
 }
 
 # Median of the numbers on stdin, one a line; "n/a" when there are none. With an odd count the
@@ -199,4 +218,15 @@ median_formatted() {
 		if (NR % 2) { print v[(NR + 1) / 2]; exit }
 		m = (v[NR / 2] + v[NR / 2 + 1]) / 2
 		if (f == "") { print m } else { printf f "\n", m } }'
+}
+
+# The median of the values on stdin, one a line, in the printf format $1 ("n/a" lines left out of
+# it), then every line in parentheses in the order read, numbers in the same format:
+# "0.904 (0.893, 0.918, 0.904)". feature-costs.sh and cpu-by-thread.sh give their launches this way.
+median_and_values() {
+	local values
+	values=$(cat)
+	printf '%s (%s)' "$(grep -v '^n/a$' <<<"${values}" | median_formatted "$1")" \
+		"$(awk -v f="$1" '{if ($1 ~ /^[-+]?[0-9.]+$/) printf f "\n", $1; else print $1}' <<<"${values}" |
+			paste -sd ',' | sed 's/,/, /g')"
 }

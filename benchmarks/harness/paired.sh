@@ -123,15 +123,6 @@ load() {
 		awk '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {print r, n}'
 }
 
-# Heap bytes the app on port $1 has allocated so far, all threads (the apps' /allocated-bytes probe,
-# as run.sh reads it); dies when the app does not answer a number.
-allocated() {
-	local bytes
-	bytes=$(http_body "http://127.0.0.1:$1/allocated-bytes")
-	[[ "${bytes}" =~ ^[0-9]+$ ]] || die "port $1: /allocated-bytes answered '${bytes}'"
-	echo "${bytes}"
-}
-
 # Bytes per request from two probes ($1, $2) around a measured phase of $3 requests.
 per_request() {
 	awk -v b="$1" -v e="$2" -v n="$3" 'BEGIN {if (n > 0) printf "%.0f", (e - b) / n; else print "n/a"}'

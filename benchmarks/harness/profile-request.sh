@@ -77,12 +77,6 @@ stop_apps
 	echo
 	python3 "${harness_dir}/request_breakdown.py" "${recording}"
 	echo
-	machine_line
-	echo
-	extra=""
-	if (($# > 0)); then
-		extra=$(printf ' %q' "$@")
-	fi
-	echo "Command: \`WARMUP_SECONDS=${WARMUP_SECONDS} RECORD_SECONDS=${RECORD_SECONDS} SAMPLE_PERIOD=${SAMPLE_PERIOD} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/profile-request.sh ${config}${extra}\`"
+	command_footer "WARMUP_SECONDS=${WARMUP_SECONDS} RECORD_SECONDS=${RECORD_SECONDS} SAMPLE_PERIOD=${SAMPLE_PERIOD} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/profile-request.sh ${config}" "$@"
 } >"${results_md}"
 log "results: ${results_md}"
