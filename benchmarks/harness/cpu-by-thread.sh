@@ -80,6 +80,7 @@ measure_launch() {
 	read -r rate requests < <(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${MEASURE_SECONDS}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
 		awk '/requests in/ {n = $1} /Requests\/sec/ {r = $2} END {print r, n}')
 	wait "${reading}"
+	[[ "${requests:-0}" =~ ^[1-9][0-9]*$ ]] || die "launch ${launch}: wrk completed no request in the window; see ${work_dir}/${config}-${PORT}.log"
 	echo "${rate} $(awk -v b="${bytes}" -v e="$(allocated "${PORT}")" -v n="${requests}" 'BEGIN {printf "%.0f", (e - b) / n}') $(($(sink_posts /v1/traces) - posts))" \
 		>"${work_dir}/totals-${launch}"
 	# thread-cpu.sh's lines: ticks, share, folded name (which may hold spaces); the last is the total.
@@ -107,7 +108,7 @@ for launch in $(seq 1 "${LAUNCHES}"); do
 	measure_launch "${launch}" "$@"
 done
 
-# Every thread name seen in any launch, by its median cost, highest first.
+# Every thread name seen in any launch, by its total over the launches, highest first.
 names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in s) printf "%.6f\t%s\n", s[n], n}' |
 	sort -gr | cut -f2)
 {
