@@ -91,19 +91,6 @@ measure_launch() {
 	stop_apps
 }
 
-# The median over the launches of the values on stdin (one per launch, "0" where a launch had none),
-# then each launch's value in parentheses when there is more than one; printf format $1.
-over_launches() {
-	local values
-	values=$(cat)
-	if ((LAUNCHES == 1)); then
-		# shellcheck disable=SC2059 # the format is the caller's
-		printf "$1" "${values}"
-		return
-	fi
-	median_and_values "$1" <<<"${values}"
-}
-
 for launch in $(seq 1 "${LAUNCHES}"); do
 	measure_launch "${launch}" "$@"
 done
@@ -129,17 +116,17 @@ names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in 
 		[[ -n "${name}" ]] || continue
 		echo "| ${name} | $(for launch in $(seq 1 "${LAUNCHES}"); do
 			awk -F '\t' -v n="${name}" '$1 == n {v = $2} END {print (v == "" ? 0 : v)}' "${work_dir}/threads-${launch}"
-		done | over_launches '%.2f') |"
+		done | median_and_values '%.2f') |"
 	done <<<"${names}"
 	echo "| **all threads** | $(for launch in $(seq 1 "${LAUNCHES}"); do
 		awk -F '\t' '{s += $2} END {print s}' "${work_dir}/threads-${launch}"
-	done | over_launches '%.2f') |"
+	done | median_and_values '%.2f') |"
 	echo
 	echo "| req/s | allocation (B/request) | trace POSTs to the sink in the window |"
 	echo "|---|---|---|"
-	echo "| $(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $1}' "${work_dir}/totals-${launch}"; done | over_launches '%.0f') |" \
-		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $2}' "${work_dir}/totals-${launch}"; done | over_launches '%.0f') |" \
-		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $3}' "${work_dir}/totals-${launch}"; done | over_launches '%.0f') |"
+	echo "| $(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $1}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |" \
+		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $2}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |" \
+		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $3}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |"
 	echo
 	command_footer "LAUNCHES=${LAUNCHES} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/cpu-by-thread.sh ${config}" "$@"
 } >"${results_md}"

@@ -98,12 +98,7 @@ measure_variant() {
 # Column $2 of variant $1's launches: the value itself after one launch; after several, their median
 # (printf format $3) with every launch's value, in launch order, in parentheses.
 over_launches() {
-	local file=${work_dir}/launches-$1 column=$2 format=$3
-	if ((REPEATS == 1)); then
-		awk -v c="${column}" '{print $c}' "${file}"
-		return
-	fi
-	awk -v c="${column}" '{print $c}' "${file}" | median_and_values "${format}"
+	awk -v c="$2" '{print $c}' "${work_dir}/launches-$1" | median_and_values "$3"
 }
 
 : >"${work_dir}/rows.md"

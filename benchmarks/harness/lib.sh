@@ -9,7 +9,7 @@
 # harness_paths sets config_dir, agent_jar and sink_url for them.
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
 # start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, harness_paths, await_healthy,
-# allocated, machine_line, command_footer, median, median_formatted, median_and_values.
+# allocated, machine_line, command_footer, median, median_formatted, format_values, median_and_values.
 # shellcheck shell=bash disable=SC2154 # the variables above come from the sourcing script
 
 log() {
@@ -220,13 +220,22 @@ median_formatted() {
 		if (f == "") { print m } else { printf f "\n", m } }'
 }
 
+# The numbers on stdin, one a line, in the printf format $1; other lines ("n/a") as they are.
+format_values() {
+	awk -v f="$1" '{if ($1 ~ /^[-+]?[0-9.]+$/) printf f "\n", $1; else print $1}'
+}
+
 # The median of the values on stdin, one a line, in the printf format $1 ("n/a" lines left out of
-# it), then every line in parentheses in the order read, numbers in the same format:
-# "0.904 (0.893, 0.918, 0.904)". feature-costs.sh and cpu-by-thread.sh give their launches this way.
+# it), then, when there is more than one line, every line in parentheses in the order read, numbers
+# in the same format: "0.904 (0.893, 0.918, 0.904)". feature-costs.sh and cpu-by-thread.sh give their
+# launches this way.
 median_and_values() {
-	local values
+	local values median
 	values=$(cat)
-	printf '%s (%s)' "$(grep -v '^n/a$' <<<"${values}" | median_formatted "$1")" \
-		"$(awk -v f="$1" '{if ($1 ~ /^[-+]?[0-9.]+$/) printf f "\n", $1; else print $1}' <<<"${values}" |
-			paste -sd ',' | sed 's/,/, /g')"
+	median=$(grep -v '^n/a$' <<<"${values}" | median_formatted "$1" | format_values "$1")
+	if [[ "${values}" != *$'\n'* ]]; then
+		printf '%s' "${median}"
+		return
+	fi
+	printf '%s (%s)' "${median}" "$(format_values "$1" <<<"${values}" | paste -sd ',' | sed 's/,/, /g')"
 }

@@ -68,6 +68,8 @@ public class ScopeBenchmark {
 	@Setup
 	public void wire() {
 		if (this.wiring == Wiring.MDC_EVENTS) {
+			// A list, as Boot's publisher hands each event to every listener bean in
+			// turn.
 			List<EventListener> listeners = List.of(new Slf4JEventListener());
 			ContextStorage.addWrapper(new EventPublishingContextWrapper((event) -> {
 				for (EventListener listener : listeners) {
