@@ -26,7 +26,8 @@ config=${1:?usage: cpu-by-thread.sh A|B|C|D [extra app arguments...]}
 shift
 [[ "${config}" =~ ^[ABCD]$ ]] || die "unknown configuration '${config}' (A, B, C or D)"
 LAUNCHES=${LAUNCHES:-1}
-WARMUP_SECONDS=${WARMUP_SECONDS:-90}
+# 240 s: the JIT is still compiling C's code after 90 s of load (docs/performance.md)
+WARMUP_SECONDS=${WARMUP_SECONDS:-240}
 MEASURE_SECONDS=${MEASURE_SECONDS:-20}
 APP_CPU=${APP_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}

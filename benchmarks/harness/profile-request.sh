@@ -23,7 +23,8 @@ harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 config=${1:?usage: profile-request.sh A|B|C [extra app arguments...]}
 shift
 [[ "${config}" =~ ^[ABC]$ ]] || die "unknown configuration '${config}' (A, B or C)"
-WARMUP_SECONDS=${WARMUP_SECONDS:-70}
+# 240 s: the JIT is still compiling C's code after 90 s of load (docs/performance.md)
+WARMUP_SECONDS=${WARMUP_SECONDS:-240}
 RECORD_SECONDS=${RECORD_SECONDS:-40}
 SAMPLE_PERIOD=${SAMPLE_PERIOD:-1ms}
 APP_CPU=${APP_CPU:-0}
