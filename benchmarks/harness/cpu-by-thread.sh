@@ -26,8 +26,7 @@ config=${1:?usage: cpu-by-thread.sh A|B|C|D [extra app arguments...]}
 shift
 [[ "${config}" =~ ^[ABCD]$ ]] || die "unknown configuration '${config}' (A, B, C or D)"
 LAUNCHES=${LAUNCHES:-1}
-# 240 s: the JIT is still compiling C's code after 90 s of load (docs/performance.md)
-WARMUP_SECONDS=${WARMUP_SECONDS:-240}
+WARMUP_SECONDS=${WARMUP_SECONDS:-${STEADY_WARMUP_SECONDS}}
 MEASURE_SECONDS=${MEASURE_SECONDS:-20}
 APP_CPU=${APP_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -96,6 +95,14 @@ for launch in $(seq 1 "${LAUNCHES}"); do
 	measure_launch "${launch}" "$@"
 done
 
+# Column $1 of the launches' totals files: their median with every launch's value.
+over_launches() {
+	local launch
+	for launch in $(seq 1 "${LAUNCHES}"); do
+		awk -v c="$1" '{print $c}' "${work_dir}/totals-${launch}"
+	done | median_and_values '%.0f'
+}
+
 # Every thread name seen in any launch, by its total over the launches, highest first.
 names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in s) printf "%.6f\t%s\n", s[n], n}' |
 	sort -gr | cut -f2)
@@ -125,9 +132,7 @@ names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in 
 	echo
 	echo "| req/s | allocation (B/request) | trace POSTs to the sink in the window |"
 	echo "|---|---|---|"
-	echo "| $(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $1}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |" \
-		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $2}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |" \
-		"$(for launch in $(seq 1 "${LAUNCHES}"); do awk '{print $3}' "${work_dir}/totals-${launch}"; done | median_and_values '%.0f') |"
+	echo "| $(over_launches 1) | $(over_launches 2) | $(over_launches 3) |"
 	echo
 	command_footer "LAUNCHES=${LAUNCHES} WARMUP_SECONDS=${WARMUP_SECONDS} MEASURE_SECONDS=${MEASURE_SECONDS} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/cpu-by-thread.sh ${config}" "$@"
 } >"${results_md}"

@@ -9,8 +9,8 @@
 #   VARIANTS='1 2' benchmarks/harness/feature-costs.sh
 #   VARIANTS='1 6 2' REPEATS=3 benchmarks/harness/feature-costs.sh   # about 67 min
 #
-# C's larger code keeps the JIT busy for minutes on one CPU: after 90 s of warm-up C read 0.90 of
-# bare, after 240 s 0.96 (docs/performance.md), so the warm-up is 240 s.
+# The warm-up is lib.sh's STEADY_WARMUP_SECONDS (240 s): C's larger code keeps the JIT busy for
+# minutes on one CPU.
 #
 # Two launches of one configuration differ by a few per cent, about as much as neighbouring variants:
 # REPEATS=n launches every variant n times, in the order given, then reversed, and so on, and reports
@@ -38,7 +38,7 @@ VARIANTS=${VARIANTS:-$(seq -s ' ' 1 "${#variant_list[@]}")}
 REPEATS=${REPEATS:-1}
 ROUNDS=${ROUNDS:-6}
 DISCARD_ROUNDS=${DISCARD_ROUNDS:-3}
-WARMUP_SECONDS=${WARMUP_SECONDS:-240}
+WARMUP_SECONDS=${WARMUP_SECONDS:-${STEADY_WARMUP_SECONDS}}
 MEASURE_SECONDS=${MEASURE_SECONDS:-15}
 RESULTS_DIR=${RESULTS_DIR:-${harness_dir}/results}
 

@@ -7,6 +7,7 @@
 #                   launch_app and await_healthy: the app's files in work_dir; machine_line: harness_dir);
 #   config_dir, agent_jar, JAVA_OPTS, AGENT_METRICS_PORT  (app_command).
 # harness_paths sets config_dir, agent_jar and sink_url for them.
+# Also STEADY_WARMUP_SECONDS, the warm-up that C's steady state needs.
 # Helpers here: log, die, stop_pid, stop_apps, http_status, http_body, port_in_use, await_port_free, series_sum,
 # start_sink, sink_posts, agent_version, jar_of, app_command, launch_app, harness_paths, await_healthy,
 # allocated, machine_line, command_footer, median, median_formatted, format_values, median_and_values.
@@ -108,6 +109,12 @@ agent_version() {
 }
 
 # ---- the harness apps ------------------------------------------------------------------------
+# The warm-up of the scripts that measure C in its steady state (feature-costs.sh, cpu-by-thread.sh,
+# profile-request.sh): C runs more code than A, and on one CPU the JIT is still compiling it after
+# 90 s of load (docs/performance.md: 0.90 of bare after 90 s, 0.96 after 240 s).
+# shellcheck disable=SC2034 # read by the scripts that source this file
+readonly STEADY_WARMUP_SECONDS=240
+
 # Jar of configuration $1: D is A's jar, run under the OpenTelemetry agent.
 jar_of() {
 	case "$1" in

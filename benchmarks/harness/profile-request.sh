@@ -23,8 +23,7 @@ harness_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 config=${1:?usage: profile-request.sh A|B|C [extra app arguments...]}
 shift
 [[ "${config}" =~ ^[ABC]$ ]] || die "unknown configuration '${config}' (A, B or C)"
-# 240 s: the JIT is still compiling C's code after 90 s of load (docs/performance.md)
-WARMUP_SECONDS=${WARMUP_SECONDS:-240}
+WARMUP_SECONDS=${WARMUP_SECONDS:-${STEADY_WARMUP_SECONDS}}
 RECORD_SECONDS=${RECORD_SECONDS:-40}
 SAMPLE_PERIOD=${SAMPLE_PERIOD:-1ms}
 APP_CPU=${APP_CPU:-0}
