@@ -58,8 +58,8 @@ log "${LAUNCHES} launch(es) of ${config} x (start-up + ${WARMUP_SECONDS} s + ${M
 await_port_free "${SINK_PORT}"
 start_sink
 
-# One launch ($1): per-thread microseconds per request into work_dir/threads-<launch> (name, us),
-# and "req/s B/request trace-POSTs" into work_dir/totals-<launch>.
+# One launch ($1): per-thread microseconds per request into work_dir/threads-<launch> (name, us, us
+# of it in the kernel), and "req/s B/request trace-POSTs" into work_dir/totals-<launch>.
 measure_launch() {
 	local launch=$1 cmd pid bytes requests rate posts
 	await_port_free "${PORT}"
@@ -83,9 +83,11 @@ measure_launch() {
 	[[ "${requests:-0}" =~ ^[1-9][0-9]*$ ]] || die "launch ${launch}: wrk completed no request in the window; see ${work_dir}/${config}-${PORT}.log"
 	echo "${rate} $(awk -v b="${bytes}" -v e="$(allocated "${PORT}")" -v n="${requests}" 'BEGIN {printf "%.0f", (e - b) / n}') $(($(sink_posts /v1/traces) - posts))" \
 		>"${work_dir}/totals-${launch}"
-	# thread-cpu.sh's lines: ticks, share, folded name (which may hold spaces); the last is the total.
-	awk -v n="${requests}" -v hz="$(getconf CLK_TCK)" 'NR > 1 && $2 != "total:" {
-		ticks = $1; $1 = ""; $2 = ""; sub(/^ +/, ""); printf "%s\t%.3f\n", $0, ticks * 1e6 / hz / n }' \
+	# thread-cpu.sh's lines: ticks, system ticks, share, folded name (which may hold spaces); the
+	# last is the total.
+	awk -v n="${requests}" -v hz="$(getconf CLK_TCK)" 'NR > 1 && $3 != "total:" {
+		ticks = $1; kernel = $2; $1 = ""; $2 = ""; $3 = ""; sub(/^ +/, "")
+		printf "%s\t%.3f\t%.3f\n", $0, ticks * 1e6 / hz / n, kernel * 1e6 / hz / n }' \
 		"${work_dir}/thread-cpu-${launch}.txt" >"${work_dir}/threads-${launch}"
 	log "launch ${launch}: ${rate} req/s; $(awk -F '\t' '{s += $2} END {printf "%.2f", s}' "${work_dir}/threads-${launch}") us of CPU per request"
 	stop_apps
@@ -103,6 +105,23 @@ over_launches() {
 	done | median_and_values '%.0f'
 }
 
+# Column $2 of thread $1's line in the launches' threads files (0 where a launch lacks the thread):
+# the median with every launch's value.
+of_thread() {
+	local launch
+	for launch in $(seq 1 "${LAUNCHES}"); do
+		awk -F '\t' -v n="$1" -v c="$2" '$1 == n {v = $c} END {print (v == "" ? 0 : v)}' "${work_dir}/threads-${launch}"
+	done | median_and_values '%.2f'
+}
+
+# Column $1 of the launches' threads files summed over the threads: the median with every launch's.
+of_all_threads() {
+	local launch
+	for launch in $(seq 1 "${LAUNCHES}"); do
+		awk -F '\t' -v c="$1" '{s += $c} END {print s}' "${work_dir}/threads-${launch}"
+	done | median_and_values '%.2f'
+}
+
 # Every thread name seen in any launch, by its total over the launches, highest first.
 names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in s) printf "%.6f\t%s\n", s[n], n}' |
 	sort -gr | cut -f2)
@@ -111,24 +130,21 @@ names=$(cat "${work_dir}"/threads-* | awk -F '\t' '{s[$1] += $2} END {for (n in 
 	echo
 	echo "Method: [benchmarks/harness/README.md](../README.md#where-a-processs-cpu-goes-by-thread). ${config} alone"
 	echo "on CPU ${APP_CPU} under \`wrk -t1 -c16\` on CPU ${LOAD_CPU}; ${WARMUP_SECONDS} s of warm-up, then ${MEASURE_SECONDS} s measured:"
-	echo "each thread's user + system time over the window / the requests served in it. ${LAUNCHES} launch(es);"
+	echo "each thread's user + system time over the window / the requests served in it, and the system time"
+	echo "(the kernel's work for the thread) alone. ${LAUNCHES} launch(es);"
 	if ((LAUNCHES > 1)); then
 		echo "each cell is the median of the launches, with every launch's figure in parentheses."
 	else
 		echo "one figure per cell."
 	fi
 	echo
-	echo "| thread (numbers folded) | CPU per request (µs) |"
-	echo "|---|---|"
+	echo "| thread (numbers folded) | CPU per request (µs) | of it in the kernel (µs) |"
+	echo "|---|---|---|"
 	while IFS= read -r name; do
 		[[ -n "${name}" ]] || continue
-		echo "| ${name} | $(for launch in $(seq 1 "${LAUNCHES}"); do
-			awk -F '\t' -v n="${name}" '$1 == n {v = $2} END {print (v == "" ? 0 : v)}' "${work_dir}/threads-${launch}"
-		done | median_and_values '%.2f') |"
+		echo "| ${name} | $(of_thread "${name}" 2) | $(of_thread "${name}" 3) |"
 	done <<<"${names}"
-	echo "| **all threads** | $(for launch in $(seq 1 "${LAUNCHES}"); do
-		awk -F '\t' '{s += $2} END {print s}' "${work_dir}/threads-${launch}"
-	done | median_and_values '%.2f') |"
+	echo "| **all threads** | $(of_all_threads 2) | $(of_all_threads 3) |"
 	echo
 	echo "| req/s | allocation (B/request) | trace POSTs to the sink in the window |"
 	echo "|---|---|---|"
