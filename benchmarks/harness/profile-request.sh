@@ -10,8 +10,10 @@
 # The app (run.sh's jar and configuration files; run that once first) starts pinned to APP_CPU,
 # gets WARMUP_SECONDS of `wrk -t1 -c16` from LOAD_CPU, then JFR records RECORD_SECONDS under the
 # same load, sampling every SAMPLE_PERIOD (1 ms: about 7,000 samples in 40 s, 50 per 1 % of the
-# request threads' time). JFR samples Java frames only: the kernel's network path, the GC and the JIT
-# are not in it (thread-cpu.sh shows those). Line numbers within a method are not to be trusted at
+# request threads' time). A second wrk, from a second before the recording to a second after it,
+# measures the rate while JFR records: that rate times RECORD_SECONDS is the requests the samples
+# cover. JFR samples Java frames only: the kernel's network path, the GC and the JIT are not in it
+# (thread-cpu.sh shows those). Line numbers within a method are not to be trusted at
 # this resolution; the split by method is. Writes results/profile-<config>-<date>-<time>.md and keeps
 # the recording in target/.
 set -euo pipefail
@@ -59,10 +61,16 @@ cmd=("${cmd[0]}" "-XX:StartFlightRecording=delay=${WARMUP_SECONDS}s,duration=${R
 launch_app "${config}" "${PORT}" "${APP_CPU}" cmd
 started=${SECONDS}
 await_healthy "${config}" "${PORT}" "${pids[0]}"
-load_seconds=$((WARMUP_SECONDS + RECORD_SECONDS + 5 - (SECONDS - started)))
-log "${config} up after $((SECONDS - started)) s; ${load_seconds} s of load, JFR from ${WARMUP_SECONDS} s for ${RECORD_SECONDS} s"
-throughput=$(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${load_seconds}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
+# JFR's delay counts from the JVM's start: the warm-up load ends a second before the recording
+# starts, the measured load a second after it ends.
+warmup_load=$((WARMUP_SECONDS - 1 - (SECONDS - started)))
+((warmup_load > 0)) || die "${config} took $((SECONDS - started)) s to start, longer than WARMUP_SECONDS (${WARMUP_SECONDS})"
+log "${config} up after $((SECONDS - started)) s; ${warmup_load} s of load, then JFR for ${RECORD_SECONDS} s"
+taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"${warmup_load}s" --timeout 5s "http://127.0.0.1:${PORT}/hello" >/dev/null
+throughput=$(taskset -c "${LOAD_CPU}" wrk -t1 -c16 -d"$((RECORD_SECONDS + 2))s" --timeout 5s "http://127.0.0.1:${PORT}/hello" |
 	awk '/Requests\/sec/ {print $2}')
+[[ "${throughput}" =~ ^[0-9.]+$ ]] || die "wrk measured no rate while JFR recorded; see ${work_dir}/${config}-${PORT}.log"
+recorded_requests=$(awk -v r="${throughput}" -v s="${RECORD_SECONDS}" 'BEGIN {printf "%.0f", r * s}')
 for _ in $(seq 1 100); do
 	[[ -s "${recording}" ]] && break
 	sleep 0.2
@@ -73,9 +81,10 @@ stop_apps
 	echo "# Request-thread profile of ${config}: $(date -u '+%Y-%m-%d %H:%M') UTC"
 	echo
 	echo "Method: [benchmarks/harness/README.md](../README.md#where-a-request-spends-its-time)."
-	echo "${throughput} req/s over the whole load (JFR's own sampling included)."
+	echo "${throughput} req/s while JFR recorded (its own sampling included): ${recorded_requests} requests in"
+	echo "its ${RECORD_SECONDS} s."
 	echo
-	python3 "${harness_dir}/request_breakdown.py" "${recording}"
+	python3 "${harness_dir}/request_breakdown.py" "${recording}" "${recorded_requests}"
 	echo
 	command_footer "WARMUP_SECONDS=${WARMUP_SECONDS} RECORD_SECONDS=${RECORD_SECONDS} SAMPLE_PERIOD=${SAMPLE_PERIOD} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/profile-request.sh ${config}" "$@"
 } >"${results_md}"

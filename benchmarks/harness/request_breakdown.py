@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Splits the JFR execution samples of a harness app's request threads around the starter's HTTP
-filter (profile-request.sh runs it; usage: request_breakdown.py <recording.jfr>). Prints Markdown."""
+"""Splits the JFR execution samples of a harness app's request threads by layer (Tomcat, the filter
+chain, the starter's HTTP filter, Spring MVC) and the starter's filter by what it does
+(profile-request.sh runs it; usage: request_breakdown.py <recording.jfr> [requests], where requests
+is the number served while JFR recorded: with it, samples are also given per 100,000 requests).
+Prints Markdown."""
 import collections
 import json
 import re
@@ -9,6 +12,17 @@ import sys
 
 FILTER = "dev.observability.spring.autoconfigure.http.HttpServerMetricsFilter"
 CHAIN = "org.apache.catalina.core.ApplicationFilterChain."
+SPRING_MVC = ("org.springframework.web.servlet.FrameworkServlet.",
+              "org.springframework.web.servlet.DispatcherServlet.")
+OWN_WORK = ("server span", "metrics", "filter")
+# The layers, each sample in the first that holds it; a sample in the starter's filter but in neither
+# the chain below it nor Spring MVC is the filter's own work.
+LAYERS = [
+    "Spring MVC: the dispatcher servlet, the controller, writing the response",
+    "the starter's filter itself",
+    "the other filters and Tomcat's filter chain",
+    "Tomcat outside the filter chain: parsing, the socket, the valves",
+]
 # The filter's own work, by the method of the filter (or of the recorder) it went through; the
 # first that a sample's stack holds names it.
 PARTS = [
@@ -35,8 +49,40 @@ def samples(recording):
         yield thread, frames
 
 
-def main(recording):
+def filter_part(frames):
+    """Where a sample stands relative to the starter's filter, and its top frame: (None, None) outside
+    the filter, ("chain", None) below it in the chain, else the part of the filter's own work."""
+    own = [i for i, frame in enumerate(frames) if frame == FILTER + ".doFilter"]
+    if not own:
+        return None, None
+    above = frames[:own[-1]]
+    if any(frame.startswith(CHAIN) for frame in above):
+        return "chain", None
+    top = above[0] if above else None
+    for name, marker in PARTS:
+        if any(frame.startswith(marker) for frame in above):
+            return name, top
+    return "filter: anything else", top
+
+
+def layer(frames, part):
+    if any(frame.startswith(SPRING_MVC) for frame in frames):
+        return LAYERS[0]
+    if part is not None and part != "chain":
+        return LAYERS[1]
+    if any(frame.startswith(CHAIN) for frame in frames):
+        return LAYERS[2]
+    return LAYERS[3]
+
+
+def row(name, count, on_threads, served):
+    per_request = " | %.1f" % (100000.0 * count / served) if served else ""
+    return "| %s | %d%s | %.2f %% |" % (name, count, per_request, 100.0 * count / on_threads)
+
+
+def main(recording, served):
     threads = collections.Counter()
+    layers = collections.Counter()
     where = collections.Counter()
     leaves = collections.Counter()
     requests = 0
@@ -47,36 +93,38 @@ def main(recording):
             threads[re.sub(r"\d+", "#", thread)] += 1
             continue
         requests += 1
-        own = [i for i, frame in enumerate(frames) if frame == FILTER + ".doFilter"]
-        if not own:
+        part, top = filter_part(frames)
+        layers[layer(frames, part)] += 1
+        if part is None:
             where["outside the filter (Tomcat, and every request when the starter is absent)"] += 1
-            continue
-        above = frames[:own[-1]]
-        if any(frame.startswith(CHAIN) for frame in above):
+        elif part == "chain":
             where["the rest of the filter chain (Spring MVC, the controller, response writing)"] += 1
-            continue
-        for name, marker in PARTS:
-            if any(frame.startswith(marker) for frame in above):
-                where[name] += 1
-                break
         else:
-            where["filter: anything else"] += 1
-        if above:
-            leaves[above[0]] += 1
+            where[part] += 1
+        if top is not None:
+            leaves[top] += 1
     if requests == 0:
         print("No request-thread samples in %s." % recording)
         return
-    print("%d execution samples; %d on request threads (`*-exec-*`)." % (total, requests))
+    print("%d execution samples; %d on request threads (`*-exec-*`)%s." % (
+        total, requests, "; %d requests served while JFR recorded" % served if served else ""))
     print()
-    print("| request threads' Java time | samples | share |")
-    print("|---|---|---|")
+    per_request = " | per 100,000 requests" if served else ""
+    rule = "|---|---|---|---|" if served else "|---|---|---|"
+    print("| request threads' Java time, by layer | samples%s | share |" % per_request)
+    print(rule)
+    for name in LAYERS:
+        print(row(name, layers[name], requests, served))
+    print()
+    print("| request threads' Java time, around the starter's filter | samples%s | share |" % per_request)
+    print(rule)
     own_total = 0
     for name, count in where.most_common():
-        if name.startswith(("server span", "metrics", "filter")):
+        if name.startswith(OWN_WORK):
             own_total += count
-        print("| %s | %d | %.2f %% |" % (name, count, 100.0 * count / requests))
-    print("| **the starter's filter itself, all of the above but the chain and outside** | %d | **%.2f %%** |"
-          % (own_total, 100.0 * own_total / requests))
+        print(row(name, count, requests, served))
+    print(row("**the starter's filter itself, all of the above but the chain and outside**", own_total,
+              requests, served))
     print()
     if leaves:
         print("Within the filter, the methods on top of the stack (self time), the first 12:")
@@ -91,6 +139,6 @@ def main(recording):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: request_breakdown.py <recording.jfr>")
-    main(sys.argv[1])
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and not sys.argv[2].isdigit()):
+        sys.exit("usage: request_breakdown.py <recording.jfr> [requests served while it recorded]")
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 0)
