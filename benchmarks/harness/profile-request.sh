@@ -84,7 +84,7 @@ stop_apps
 	echo "${throughput} req/s while JFR recorded (its own sampling included): ${recorded_requests} requests in"
 	echo "its ${RECORD_SECONDS} s."
 	echo
-	python3 "${harness_dir}/request_breakdown.py" "${recording}" "${recorded_requests}"
+	python3 "${harness_dir}/request_breakdown.py" "${recording}"
 	echo
 	command_footer "WARMUP_SECONDS=${WARMUP_SECONDS} RECORD_SECONDS=${RECORD_SECONDS} SAMPLE_PERIOD=${SAMPLE_PERIOD} JAVA_OPTS='${JAVA_OPTS}' benchmarks/harness/profile-request.sh ${config}" "$@"
 } >"${results_md}"

@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Splits the JFR execution samples of a harness app's request threads by layer (Tomcat, the filter
 chain, the starter's HTTP filter, Spring MVC) and the starter's filter by what it does
-(profile-request.sh runs it; usage: request_breakdown.py <recording.jfr> [requests], where requests
-is the number served while JFR recorded: with it, samples are also given per 100,000 requests).
-Prints Markdown."""
+(profile-request.sh runs it; usage: request_breakdown.py <recording.jfr>). Prints Markdown."""
 import collections
 import json
 import re
@@ -75,12 +73,11 @@ def layer(frames, part):
     return LAYERS[3]
 
 
-def row(name, count, on_threads, served):
-    per_request = " | %.1f" % (100000.0 * count / served) if served else ""
-    return "| %s | %d%s | %.2f %% |" % (name, count, per_request, 100.0 * count / on_threads)
+def row(name, count, on_threads):
+    return "| %s | %d | %.2f %% |" % (name, count, 100.0 * count / on_threads)
 
 
-def main(recording, served):
+def main(recording):
     threads = collections.Counter()
     layers = collections.Counter()
     where = collections.Counter()
@@ -106,25 +103,22 @@ def main(recording, served):
     if requests == 0:
         print("No request-thread samples in %s." % recording)
         return
-    print("%d execution samples; %d on request threads (`*-exec-*`)%s." % (
-        total, requests, "; %d requests served while JFR recorded" % served if served else ""))
+    print("%d execution samples; %d on request threads (`*-exec-*`)." % (total, requests))
     print()
-    per_request = " | per 100,000 requests" if served else ""
-    rule = "|---|---|---|---|" if served else "|---|---|---|"
-    print("| request threads' Java time, by layer | samples%s | share |" % per_request)
-    print(rule)
+    print("| request threads' Java time, by layer | samples | share |")
+    print("|---|---|---|")
     for name in LAYERS:
-        print(row(name, layers[name], requests, served))
+        print(row(name, layers[name], requests))
     print()
-    print("| request threads' Java time, around the starter's filter | samples%s | share |" % per_request)
-    print(rule)
+    print("| request threads' Java time, around the starter's filter | samples | share |")
+    print("|---|---|---|")
     own_total = 0
     for name, count in where.most_common():
         if name.startswith(OWN_WORK):
             own_total += count
-        print(row(name, count, requests, served))
+        print(row(name, count, requests))
     print(row("**the starter's filter itself, all of the above but the chain and outside**", own_total,
-              requests, served))
+              requests))
     print()
     if leaves:
         print("Within the filter, the methods on top of the stack (self time), the first 12:")
@@ -139,6 +133,6 @@ def main(recording, served):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and not sys.argv[2].isdigit()):
-        sys.exit("usage: request_breakdown.py <recording.jfr> [requests served while it recorded]")
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 0)
+    if len(sys.argv) != 2:
+        sys.exit("usage: request_breakdown.py <recording.jfr>")
+    main(sys.argv[1])
