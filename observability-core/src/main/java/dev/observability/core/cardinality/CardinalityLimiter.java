@@ -306,6 +306,11 @@ public final class CardinalityLimiter implements MeterBinder {
 
 	}
 
+	/**
+	 * Reads the tags through {@link Meter.Id#getTagsAsIterable()}: {@code getTags()}
+	 * copies them into a new list on every call, and Micrometer runs the filter on every
+	 * registration of a folded value, not only on a meter's first.
+	 */
 	private final class LimitingMeterFilter implements MeterFilter {
 
 		@Override
@@ -314,24 +319,26 @@ public final class CardinalityLimiter implements MeterBinder {
 				return id;
 			}
 			MetricBudget metric = metricBudget(id.getName());
-			List<Tag> tags = id.getTags();
-			if (tags.size() > metric.maxTags) {
+			int tagCount = tagCount(id);
+			if (tagCount > metric.maxTags) {
 				return id; // refused in accept(); no budget is spent on its tags
 			}
 			List<Tag> limited = null;
-			for (int i = 0; i < tags.size(); i++) {
-				Tag tag = tags.get(i);
-				if (!CardinalityLimiter.this.exemptTags.isEmpty()
-						&& CardinalityLimiter.this.exemptTags.contains(tagKey(id.getName(), tag.getKey()))) {
-					continue;
-				}
-				String value = limit(id.getName(), tag.getKey(), tag.getValue());
-				if (!Objects.equals(value, tag.getValue())) {
-					if (limited == null) {
-						limited = new ArrayList<>(tags);
+			int index = 0;
+			for (Tag tag : id.getTagsAsIterable()) {
+				if (CardinalityLimiter.this.exemptTags.isEmpty()
+						|| !CardinalityLimiter.this.exemptTags.contains(tagKey(id.getName(), tag.getKey()))) {
+					String value = limit(id.getName(), tag.getKey(), tag.getValue());
+					if (!Objects.equals(value, tag.getValue())) {
+						if (limited == null) {
+							// getTags() is unmodifiable, and a copy of its own.
+							limited = new ArrayList<>(tagCount);
+							id.getTagsAsIterable().forEach(limited::add);
+						}
+						limited.set(index, Tag.of(tag.getKey(), value));
 					}
-					limited.set(i, Tag.of(tag.getKey(), value));
 				}
+				index++;
 			}
 			return (limited != null) ? id.replaceTags(limited) : id;
 		}
@@ -342,12 +349,20 @@ public final class CardinalityLimiter implements MeterBinder {
 				return MeterFilterReply.NEUTRAL;
 			}
 			MetricBudget metric = metricBudget(id.getName());
-			int tagCount = id.getTags().size();
+			int tagCount = tagCount(id);
 			if (tagCount > metric.maxTags) {
 				metric.refuse(tagCount);
 				return MeterFilterReply.DENY;
 			}
 			return MeterFilterReply.NEUTRAL;
+		}
+
+		private static int tagCount(Meter.Id id) {
+			int count = 0;
+			for (Tag ignored : id.getTagsAsIterable()) {
+				count++;
+			}
+			return count;
 		}
 
 	}

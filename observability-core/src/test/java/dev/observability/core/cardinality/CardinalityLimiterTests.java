@@ -153,6 +153,29 @@ final class CardinalityLimiterTests {
 	}
 
 	@Test
+	void aFoldedTagAfterAnExemptOneLeavesEveryOtherTagInPlace() {
+		CardinalityLimiter custom = CardinalityLimiter.builder().maxValuesPerTag(2).exempt("jobs", "alpha").build();
+		SimpleMeterRegistry folding = new SimpleMeterRegistry();
+		folding.config().meterFilter(custom.meterFilter());
+		for (int i = 0; i < 5; i++) {
+			// Micrometer sorts tags by key: alpha (exempt), beta (folded past 2), gamma.
+			folding.counter("jobs", "alpha", "a" + i, "beta", "b" + i, "gamma", "g").increment();
+		}
+		// The same folded id again, as the usual register-on-every-call idiom does.
+		folding.counter("jobs", "alpha", "a4", "beta", "b4", "gamma", "g").increment();
+
+		assertThat(folding.find("jobs").counters()).hasSize(5);
+		for (int i = 2; i < 5; i++) {
+			Counter folded = folding.get("jobs")
+				.tags("alpha", "a" + i, "beta", CardinalityLimiter.OVERFLOW_VALUE, "gamma", "g")
+				.counter();
+			assertThat(folded.count()).as("a%d", i).isEqualTo((i == 4) ? 2.0 : 1.0);
+		}
+		assertThat(folding.get("jobs").tags("alpha", "a1", "beta", "b1", "gamma", "g").counter().count())
+			.isEqualTo(1.0);
+	}
+
+	@Test
 	void rejectsBudgetsBelowOne() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CardinalityLimiter.builder().maxValuesPerTag(0))
 			.withMessage("maxValuesPerTag must be at least 1, got 0");
