@@ -331,7 +331,8 @@ public final class CardinalityLimiter implements MeterBinder {
 					String value = limit(id.getName(), tag.getKey(), tag.getValue());
 					if (!Objects.equals(value, tag.getValue())) {
 						if (limited == null) {
-							// One copy, to fold into: getTags() copies too, into an unmodifiable list.
+							// One copy, to fold into: getTags() copies too, into an
+							// unmodifiable list.
 							limited = new ArrayList<>(tagCount);
 							id.getTagsAsIterable().forEach(limited::add);
 						}
