@@ -4,8 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.observability.core.cardinality.CardinalityLimiter;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,11 +50,8 @@ public class FoldedRegistrationBenchmark {
 
 	@Setup
 	public void fillBudget() {
-		CardinalityLimiter limiter = CardinalityLimiter.builder().maxValuesPerTag(METRIC, BUDGET).build();
-		this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		this.registry.config().meterFilter(MeterFilter.commonTags(Tags.of("application", "bench")));
-		this.registry.config().meterFilter(limiter.meterFilter());
-		limiter.bindTo(this.registry);
+		this.registry = StarterLikeRegistry
+			.create(CardinalityLimiter.builder().maxValuesPerTag(METRIC, BUDGET).build());
 		for (int i = 0; i < BUDGET; i++) {
 			login("user-" + i).increment();
 		}

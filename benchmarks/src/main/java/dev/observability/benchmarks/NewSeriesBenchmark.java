@@ -4,8 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.observability.core.cardinality.CardinalityLimiter;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -117,13 +115,8 @@ public class NewSeriesBenchmark {
 
 		@Setup(Level.Invocation)
 		public void empty() {
-			this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-			this.registry.config().meterFilter(MeterFilter.commonTags(Tags.of("application", "bench")));
-			if (this.limiter) {
-				CardinalityLimiter limits = CardinalityLimiter.builder().maxValuesPerTag(METRIC, SERIES).build();
-				this.registry.config().meterFilter(limits.meterFilter());
-				limits.bindTo(this.registry);
-			}
+			this.registry = StarterLikeRegistry
+				.create(this.limiter ? CardinalityLimiter.builder().maxValuesPerTag(METRIC, SERIES).build() : null);
 		}
 
 	}
