@@ -97,29 +97,32 @@ for launch in $(seq 1 "${LAUNCHES}"); do
 	measure_launch "${launch}" "$@"
 done
 
-# Column $1 of the launches' totals files: their median with every launch's value.
+# The median, with every launch's value formatted as $2, of what `awk "${@:3}"` prints from each
+# launch's file $1-<launch>.
+per_launch() {
+	local file=$1 format=$2 launch
+	shift 2
+	for launch in $(seq 1 "${LAUNCHES}"); do
+		awk "$@" "${work_dir}/${file}-${launch}"
+	done | median_and_values "${format}"
+}
+
+# Column $1 of the launches' totals files.
+# shellcheck disable=SC2016 # the single-quoted argument is an awk program
 over_launches() {
-	local launch
-	for launch in $(seq 1 "${LAUNCHES}"); do
-		awk -v c="$1" '{print $c}' "${work_dir}/totals-${launch}"
-	done | median_and_values '%.0f'
+	per_launch totals '%.0f' -v c="$1" '{print $c}'
 }
 
-# Column $2 of thread $1's line in the launches' threads files (0 where a launch lacks the thread):
-# the median with every launch's value.
+# Column $2 of thread $1's line in the launches' threads files (0 where a launch lacks the thread).
+# shellcheck disable=SC2016 # the single-quoted argument is an awk program
 of_thread() {
-	local launch
-	for launch in $(seq 1 "${LAUNCHES}"); do
-		awk -F '\t' -v n="$1" -v c="$2" '$1 == n {v = $c} END {print (v == "" ? 0 : v)}' "${work_dir}/threads-${launch}"
-	done | median_and_values '%.2f'
+	per_launch threads '%.2f' -F '\t' -v n="$1" -v c="$2" '$1 == n {v = $c} END {print (v == "" ? 0 : v)}'
 }
 
-# Column $1 of the launches' threads files summed over the threads: the median with every launch's.
+# Column $1 of the launches' threads files, summed over the threads.
+# shellcheck disable=SC2016 # the single-quoted argument is an awk program
 of_all_threads() {
-	local launch
-	for launch in $(seq 1 "${LAUNCHES}"); do
-		awk -F '\t' -v c="$1" '{s += $c} END {print s}' "${work_dir}/threads-${launch}"
-	done | median_and_values '%.2f'
+	per_launch threads '%.2f' -F '\t' -v c="$1" '{s += $c} END {print s}'
 }
 
 # Every thread name seen in any launch, by its total over the launches, highest first.
